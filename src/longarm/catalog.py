@@ -1,0 +1,120 @@
+"""The bundled accelerator catalogue: sourced specifications under stable ids.
+
+`data/accelerators.csv` is a byte-for-byte copy of the sourced table (see its
+ACCELERATORS.md); `data/catalog_ids.csv` gives each row its id. An empty cell is unknown,
+never zero: a chip without die area has no performance density.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from longarm import metrics
+from longarm.errors import DataError, Problem, UnknownChipError
+
+
+@dataclass(frozen=True)
+class Chip:
+    id: str
+    vendor: str
+    model: str
+    variant: str
+    designer_country: str
+    datacenter: bool | None
+    die_area_mm2: float | None
+    rates: dict[str, float]
+    interconnect_bw_gbs: float | None
+    memory_bw_gbs: float | None
+    release_year: str
+    process_node: str
+    source_urls: list[str]
+    notes: str
+    raw: dict[str, str] = field(repr=False)
+
+    @property
+    def tpp(self) -> float | None:
+        best = metrics.tpp_from_rates(self.rates)
+        return best[0] if best else None
+
+    @property
+    def deciding_precision(self) -> str | None:
+        best = metrics.tpp_from_rates(self.rates)
+        return best[1] if best else None
+
+    @property
+    def performance_density(self) -> float | None:
+        return metrics.performance_density(self.tpp, self.die_area_mm2)
+
+    @property
+    def max_tops(self) -> float | None:
+        return metrics.max_tops(self.rates)
+
+    @property
+    def caveats(self) -> list[str]:
+        """What a reader must know about this row's figures before relying on them."""
+        out = []
+        if self.tpp is None:
+            out.append(f"{self.id}: no dense throughput figure is published in the catalogue's sources; TPP unknown")
+        elif "dense_int8_tops" not in self.rates and "dense_fp8_tflops" not in self.rates:
+            out.append(f"{self.id}: no 8-bit figure in the sources; TPP {self.tpp:g} is computed from the "
+                       "precisions published and is a lower bound if the chip has faster 8-bit paths")
+        without_tf32 = metrics.tpp_from_rates(
+            {k: v for k, v in self.rates.items() if k != "dense_tf32_tflops"})
+        if self.deciding_precision == "dense_tf32_tflops" and \
+                (without_tf32 is None or without_tf32[0] < (self.tpp or 0.0)):
+            out.append(f"{self.id}: TF32 decides TPP; counted as 32 bits (the container width); "
+                       "at 19 significant bits TPP would be lower")
+        if self.die_area_mm2 is None:
+            out.append(f"{self.id}: total logic die area not in the sources; performance density unknown")
+        return out
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+def _read(name: str) -> str:
+    return resources.files("longarm.data").joinpath(name).read_text("utf-8")
+
+
+@cache
+def chips() -> dict[str, Chip]:
+    """Every catalogue chip by id, in the table's order."""
+    ids = {(r["vendor"], r["model"], r["variant"]): r
+           for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
+    out: dict[str, Chip] = {}
+    for row in csv.DictReader(io.StringIO(_read("accelerators.csv"))):
+        key = (row["vendor"], row["model"], row["variant"])
+        if key not in ids:
+            raise DataError(f"accelerators.csv row {key} has no id in catalog_ids.csv")
+        meta = ids[key]
+        rates = {k: v for k in metrics.PRECISION_BITS if (v := _number(row[k])) is not None}
+        dc = row["datacenter"].strip().lower()
+        chip = Chip(
+            id=meta["id"], vendor=row["vendor"], model=row["model"], variant=row["variant"],
+            designer_country=meta["designer_country"],
+            datacenter=True if dc == "yes" else False if dc == "no" else None,
+            die_area_mm2=_number(row["die_area_mm2"]), rates=rates,
+            interconnect_bw_gbs=_number(row["interconnect_bw_gbs"]),
+            memory_bw_gbs=_number(row["memory_bw_gbs"]),
+            release_year=row["release_year"], process_node=row["process_node"],
+            source_urls=[u.strip() for u in row["source_urls"].split(";") if u.strip()],
+            notes=row["notes"], raw=dict(row))
+        out[chip.id] = chip
+    if len(out) != len(ids):
+        raise DataError("catalog_ids.csv and accelerators.csv disagree on the rows")
+    return out
+
+
+def get(chip_id: str, field_path: str = "catalog_id") -> Chip:
+    """The chip with this id; UnknownChipError (naming `field_path`) otherwise."""
+    try:
+        return chips()[chip_id]
+    except KeyError:
+        near = [c for c in chips() if chip_id.lower().split("-")[-1] in c][:3]
+        hint = f" (did you mean {', '.join(near)}?)" if near else " (see `longarm chips`)"
+        raise UnknownChipError(Problem(field_path, f"unknown catalogue id {chip_id!r}{hint}")) from None

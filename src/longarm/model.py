@@ -1,0 +1,253 @@
+"""The public data shapes: the Transaction a user gives and the Determination longarm returns.
+
+Field names follow the public contract (`contract.md`, version 1). Every input model forbids
+unknown fields: a misspelt field must fail loudly, never change an answer silently. A field
+that is absent is *unknown* (None), never assumed false.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CONTRACT_VERSION = "1"
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+Activity = Literal["export", "reexport", "transfer", "use"]
+ItemType = Literal["ic", "computer", "hbm", "other"]
+Role = Literal["end_user", "ultimate_consignee", "intermediate_consignee", "purchaser"]
+EndUse = Literal["supercomputer", "advanced_node_ic_production", "military", "military_intelligence",
+                 "wmd", "ai_model_training", "datacenter", "technical_evaluation"]
+Posture = Literal["text", "enforced"]
+Outcome = Literal["NLR", "LICENSE_EXCEPTION", "LICENSE_REQUIRED", "PROHIBITED", "UNDETERMINED"]
+ExporterRole = Literal["front_end_fabricator", "osat", "other"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def country_code(value: str | None) -> str | None:
+    """Validate an ISO 3166-1 alpha-2 code (upper-cased)."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def finite_positive(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("must be a finite number")
+    if value <= 0:
+        raise ValueError("must be > 0")
+    return value
+
+
+class Unit(Strict):
+    """One processing unit's dense peak rate at one bit length.
+
+    Entries with the same `unit` name are alternative bit lengths of the same processing
+    unit (the highest TPP counts); entries with different names are different units and
+    are added up (3A090 Technical Note 1.d).
+    """
+
+    count: int = Field(1, ge=1)
+    tops: float | None = None
+    mactops: float | None = None
+    bit_length: int = Field(..., ge=1, le=256)
+    unit: str = "unit"
+    sparse: bool = False
+
+    _positive = field_validator("tops", "mactops")(finite_positive)
+
+    @model_validator(mode="after")
+    def one_rate(self) -> Unit:
+        if (self.tops is None) == (self.mactops is None):
+            raise ValueError("give exactly one of tops or mactops")
+        return self
+
+
+class Contained(Strict):
+    """An IC inside a computer, electronic assembly or component (4A090)."""
+
+    catalog_id: str | None = None
+    count: int = Field(1, ge=1)
+    tpp: float | None = None
+    die_area_mm2: float | None = None
+    datacenter: bool | None = None
+
+    _positive = field_validator("tpp", "die_area_mm2")(finite_positive)
+
+
+class PartyRef(Strict):
+    name: str = Field(..., min_length=1)
+    country: str | None = None
+
+    _cc = field_validator("country")(country_code)
+
+
+class ForeignDirectProduct(Strict):
+    """Facts for 15 CFR 734.9: ECCNs of the US technology/software behind the item or its plant.
+
+    None means unknown; an empty list means "none".
+    """
+
+    direct_product_of: list[str] | None = None
+    plant_direct_product_of: list[str] | None = None
+
+    @field_validator("direct_product_of", "plant_direct_product_of")
+    @classmethod
+    def eccns(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        out = []
+        for v in value:
+            v = v.strip().upper()
+            if len(v) < 5 or not v[0].isdigit() or v[1] not in "ABCDE" or not v[2:5].isdigit():
+                raise ValueError(f"{v!r} is not an ECCN")
+            out.append(v)
+        return out
+
+
+class Item(Strict):
+    catalog_id: str | None = None
+    name: str | None = None
+    type: ItemType = "ic"
+    eccn: str | None = None
+    tpp: float | None = None
+    die_area_mm2: float | None = None
+    datacenter: bool | None = None
+    bidirectional_transfer_rate_gbs: float | None = None
+    memory_bandwidth_density: float | None = None
+    memory_bandwidth_gbs: float | None = None
+    package_area_mm2: float | None = None
+    units: list[Unit] | None = None
+    contains: list[Contained] | None = None
+    origin_country: str | None = None
+    us_controlled_content_pct: float | None = Field(None, ge=0, le=100)
+    producer: PartyRef | None = None
+    designer: PartyRef | None = None
+    foreign_direct_product: ForeignDirectProduct | None = None
+
+    _positive = field_validator("tpp", "die_area_mm2", "bidirectional_transfer_rate_gbs",
+                                "memory_bandwidth_density", "memory_bandwidth_gbs",
+                                "package_area_mm2")(finite_positive)
+    _cc = field_validator("origin_country")(country_code)
+
+
+class Party(Strict):
+    role: Role
+    name: str = Field(..., min_length=1)
+    country: str | None = None
+    headquarters_country: str | None = None
+    ultimate_parent_headquarters_country: str | None = None
+    owned_50pct_by_listed_entity: bool | None = None
+
+    _cc = field_validator("country", "headquarters_country",
+                          "ultimate_parent_headquarters_country")(country_code)
+
+
+class Exporter(Strict):
+    us_person: bool | None = None
+    role: ExporterRole | None = None
+
+
+class Transaction(Strict):
+    as_of: dt.date = Field(default_factory=dt.date.today)
+    activity: Activity = "export"
+    from_country: str | None = None
+    to_country: str
+    item: Item = Field(default_factory=Item)
+    parties: list[Party] = Field(default_factory=list)
+    end_uses: list[EndUse] | None = None
+    exporter: Exporter = Field(default_factory=Exporter)
+    posture: Posture = "text"
+
+    _cc = field_validator("from_country", "to_country")(country_code)
+
+    @field_validator("as_of")
+    @classmethod
+    def plausible_date(cls, value: dt.date) -> dt.date:
+        if value < EARLIEST_DATE:
+            raise ValueError(f"must be on or after {EARLIEST_DATE.isoformat()}")
+        return value
+
+
+# ---- output ---------------------------------------------------------------------------
+
+class Citation(BaseModel):
+    """One step of reasoning: the paragraph that produced it and what it says here."""
+
+    citation: str
+    text: str
+
+
+class ItemResult(BaseModel):
+    eccn: str
+    candidates: list[str] = Field(default_factory=list)
+    tpp: float | None = None
+    performance_density: float | None = None
+    memory_bandwidth_density: float | None = None
+    declared_eccn: str | None = None
+    reasons: list[Citation] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+
+
+class LicenseRequirement(BaseModel):
+    citation: str
+    reason: str
+    review_policy: str | None = None
+    text: str
+
+
+class LicenseException(BaseModel):
+    name: str
+    citation: str
+    text: str
+
+
+class GeneralProhibition(BaseModel):
+    number: int
+    citation: str
+    text: str
+
+
+class ScreeningHit(BaseModel):
+    party: str
+    name: str
+    list: str
+    matched_name: str
+    score: float
+    citation: str
+    entity_number: str | None = None
+    license_requirement: str | None = None
+    license_policy: str | None = None
+    federal_register: str | None = None
+    footnotes: list[int] = Field(default_factory=list)
+
+
+class Determination(BaseModel):
+    contract: str = CONTRACT_VERSION
+    as_of: dt.date
+    ruleset: str
+    item: ItemResult
+    posture: Posture
+    outcome: Outcome
+    subject_to_ear: bool | None
+    subject_to_ear_reasons: list[Citation] = Field(default_factory=list)
+    license_required: bool | None
+    license_requirements: list[LicenseRequirement] = Field(default_factory=list)
+    license_exceptions: list[LicenseException] = Field(default_factory=list)
+    general_prohibitions: list[GeneralProhibition] = Field(default_factory=list)
+    screening: list[ScreeningHit] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+    findings: list[Citation] = Field(default_factory=list)

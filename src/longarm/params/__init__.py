@@ -1,0 +1,81 @@
+"""Dated parameters: thresholds, country groups, scopes and guidance, each with its source.
+
+Every versioned parameter is a list of entries in force from `from` (inclusive) to `to`
+(exclusive, absent = still in force), optionally with a `compliance` date. Rules ask for
+the entry in force on a date (`in_force`); they never compare dates themselves, so adding
+next year's rule is a new entry in a YAML file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from longarm.errors import DataError
+
+FILES = ("sources", "classification", "country_groups", "licensing", "jurisdiction",
+         "exceptions", "guidance", "entity_list")
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """One parameter file as parsed YAML."""
+    if name not in FILES:
+        raise DataError(f"no parameter file {name!r}")
+    text = resources.files("longarm.params").joinpath(f"{name}.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def source(source_id: str) -> dict[str, Any]:
+    """The source document registered under `source_id`."""
+    try:
+        return load("sources")["sources"][source_id]
+    except KeyError:
+        raise DataError(f"unknown source {source_id!r}") from None
+
+
+def versions(file: str, key: str) -> list[dict[str, Any]]:
+    """All dated entries of one versioned parameter, oldest first."""
+    entries = load(file).get(key)
+    if not isinstance(entries, list):
+        raise DataError(f"{file}.yaml has no versioned parameter {key!r}")
+    return entries
+
+
+def in_force(file: str, key: str, on: dt.date) -> dict[str, Any] | None:
+    """The entry of `key` in force on `on`, or None when none was."""
+    for entry in versions(file, key):
+        if entry["from"] <= on and ("to" not in entry or on < entry["to"]):
+            return entry
+    return None
+
+
+def cite(entry: dict[str, Any]) -> str:
+    """A short source reference for a dated entry: FR citation and document number."""
+    src = source(entry["source"])
+    parts = [src.get("citation"), f"FR Doc {src['fr_doc']}" if src.get("fr_doc") else None]
+    label = ", ".join(p for p in parts if p) or src["title"]
+    return label + (" (secondary source)" if entry.get("quality", src["quality"]) == "secondary" else "")
+
+
+def check() -> list[str]:
+    """Consistency problems in the bundled parameters (overlapping versions, unknown sources)."""
+    problems: list[str] = []
+    known = load("sources")["sources"]
+    for file in FILES[1:]:
+        for key, entries in load(file).items():
+            if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict) \
+                    or "from" not in entries[0]:
+                continue
+            for a, b in zip(entries, entries[1:]):
+                if "to" not in a or a["to"] > b["from"]:
+                    problems.append(f"{file}.{key}: {a.get('id')} overlaps {b.get('id')}")
+            for e in entries:
+                if e.get("source") not in known:
+                    problems.append(f"{file}.{key}: {e.get('id')} cites unknown source {e.get('source')!r}")
+                if not isinstance(e["from"], dt.date):
+                    problems.append(f"{file}.{key}: {e.get('id')} has no date in 'from'")
+    return problems

@@ -1,0 +1,65 @@
+"""The TPP × performance-density plane with the 3A090 regions of a date shaded and each chip placed."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from longarm import params
+from longarm.chips import listing
+from longarm.errors import InputError, Problem
+
+X_MIN, X_MAX, Y_MIN, Y_MAX = 100.0, 60000.0, 0.3, 60.0
+UNKNOWN_Y = 0.4  # chips without die area sit on a strip at the bottom
+
+
+def plot(path: Path, on: dt.date) -> Path:
+    """Write the chart to `path` (.png or .svg)."""
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise InputError(Problem("--plot", "must end in .png or .svg"))
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 6.5), dpi=120)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(X_MIN, X_MAX)
+    ax.set_ylim(Y_MIN, Y_MAX)
+    version = params.in_force("classification", "eccn_3a090_ab", on)
+    if version is None:
+        title = f"No 3A090 on {on} (first in force 2022-10-07)"
+    elif version["test"] == "io_and_tpp":
+        p = version["params"]
+        ax.axvspan(p["tpp"], X_MAX, color="#d62728", alpha=0.15,
+                   label=f"3A090.a if I/O ≥ {p['io_gbs']} GB/s (TPP ≥ {p['tpp']})")
+        title = f"3A090 as of {on} ({params.cite(version)}): TPP and I/O, no density test"
+    else:
+        p = version["params"]
+        ax.fill_between([p["a1_tpp"], X_MAX], Y_MIN, Y_MAX, color="#d62728", alpha=0.18, label="3A090.a.1")
+        ax.fill_between([p["a2_tpp"], p["a1_tpp"]], p["a2_pd"], Y_MAX, color="#d62728", alpha=0.10,
+                        label="3A090.a.2")
+        ax.fill_between([p["b2_tpp"], p["a1_tpp"]], p["b2_pd"], p["b2_pd_below"], color="#ff7f0e",
+                        alpha=0.18, label="3A090.b.2")
+        ax.fill_between([p["b1_tpp"], p["b1_tpp_below"]], p["b1_pd"], p["b2_pd"], color="#ff7f0e",
+                        alpha=0.10, label="3A090.b.1")
+        title = f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP 4800 excluded"
+    colors = {"3A090.a": "#a50f15", "3A090.b": "#d95f0e", "3A991.p": "#2171b5", "UNDETERMINED": "#636363"}
+    for row in listing(on):
+        if row["tpp"] is None:
+            continue
+        y = row["performance_density"] if row["performance_density"] is not None else UNKNOWN_Y
+        marker = "o" if row["performance_density"] is not None else "v"
+        ax.scatter(row["tpp"], y, s=28, marker=marker, color=colors.get(row["eccn"], "#000000"),
+                   edgecolors="white", linewidths=0.5, zorder=3)
+        ax.annotate(row["id"], (row["tpp"], y), fontsize=6, xytext=(3, 2), textcoords="offset points")
+    ax.axhline(UNKNOWN_Y * 1.15, color="#999999", lw=0.5, ls=":")
+    ax.text(X_MIN * 1.05, UNKNOWN_Y * 0.85, "▼ die area unknown: performance density unknown", fontsize=7)
+    ax.set_xlabel("total processing performance (TPP)")
+    ax.set_ylabel("performance density (TPP / mm²)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

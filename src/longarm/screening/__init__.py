@@ -1,0 +1,1 @@
+"""Restricted-party screening: the bundled lists, name normalisation and matching."""
