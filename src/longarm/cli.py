@@ -193,19 +193,20 @@ def main() -> None:
         sys.exit(code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as e:  # click usage errors and anything unexpected: one line, no traceback
-        import click
-        if isinstance(e, click.UsageError):
+    except Exception as e:  # usage errors of the CLI parser, and anything unexpected
+        if hasattr(e, "format_message") and hasattr(e, "exit_code"):
+            if type(e).__name__ == "NoArgsIsHelpError":
+                typer.echo(e.format_message())
+                sys.exit(0)
             typer.echo(f"{_usage_field(e)}: {e.format_message()}", err=True)
-            sys.exit(2)
-        if isinstance(e, click.ClickException):
-            typer.echo(f"error: {e.format_message()}", err=True)
             sys.exit(2)
         typer.echo(f"internal error: {type(e).__name__}: {e}", err=True)
         sys.exit(1)
 
 
 def _usage_field(e: Exception) -> str:
+    if getattr(e, "option_name", None):
+        return str(e.option_name)  # type: ignore[attr-defined]
     param = getattr(e, "param", None)
     if param is not None and getattr(param, "opts", None):
         return param.opts[0]

@@ -22,6 +22,7 @@ class Step:
     citation: str
     text: str
     question: str | None = None
+    gaps: tuple[str, ...] = ()   # caveats of the dated entry applied; surfaced when the step matters
 
 
 @dataclass
@@ -48,14 +49,21 @@ class Case:
             return "b"
         return "c" if e == "3A090.C" else None
 
-    def record(self, step: Step, *, silent: bool = False) -> Step:
-        """Append a step to the findings (unless `silent`) and collect its question."""
-        if not silent:
-            mark = {True: "applies", False: "does not apply", None: "undetermined"}[step.value]
-            self.findings.append(Citation(citation=step.citation, text=f"{mark}: {step.text}"))
-        if step.value is None and step.question and step.question not in self.questions:
-            self.questions.append(step.question)
+    def record(self, step: Step, *, ask: bool = True) -> Step:
+        """Append a step to the findings; a step that applies or is undetermined surfaces its
+        source caveats, and (if `ask`) an undetermined one its question."""
+        mark = {True: "applies", False: "does not apply", None: "undetermined"}[step.value]
+        self.findings.append(Citation(citation=step.citation, text=f"{mark}: {step.text}"))
+        if step.value is not False:
+            for gap in step.gaps:
+                self.warn(gap)
+        if ask and step.value is None:
+            self.ask(step.question)
         return step
+
+    def ask(self, question: str | None) -> None:
+        if question and question not in self.questions:
+            self.questions.append(question)
 
     def note(self, citation: str, text: str) -> None:
         self.findings.append(Citation(citation=citation, text=text))
@@ -65,11 +73,9 @@ class Case:
             self.warnings.append(text)
 
     def use(self, entry: dict[str, Any] | None) -> dict[str, Any] | None:
-        """Mark a dated entry as applied (for the ruleset date) and surface its gaps as warnings."""
+        """Mark a dated entry as applied (it dates the ruleset)."""
         if entry is not None:
             self.sources_used.append(entry)
-            for gap in entry.get("gaps", ()):
-                self.warn(gap)
         return entry
 
     def in_force(self, file: str, key: str) -> dict[str, Any] | None:

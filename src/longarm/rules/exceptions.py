@@ -67,7 +67,8 @@ def nac_aca(case: Case, requirements: list[Requirement]) -> tuple[list[LicenseEx
             text = f"{why}; destination {case.destination} in {destinations.describe(exc['destinations'])}; " \
                    f"conditions: {exc['conditions']} (secondary source)"
             return [LicenseException(name=exc["name"], citation=entry["citation"], text=text)], \
-                Step(True, entry["citation"], f"License Exception {exc['name']} available: {text}")
+                Step(True, entry["citation"], f"License Exception {exc['name']} available: {text}",
+                     gaps=tuple(entry.get("gaps", ())))
     return [], Step(False, entry["citation"], f"NAC/ACA do not cover {case.destination}")
 
 

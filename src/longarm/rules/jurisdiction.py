@@ -50,7 +50,8 @@ def de_minimis(case: Case) -> Step | None:
                 f"US-origin controlled content {'unknown' if pct is None else f'{pct:g} %'} vs more than "
                 f"{limit} % (de minimis level for {case.destination})",
                 None if value is not None else
-                "What share of the item's value is US-origin controlled content? (item.us_controlled_content_pct)")
+                "What share of the item's value is US-origin controlled content? (item.us_controlled_content_pct)",
+                tuple(p.get("gaps", ())))
 
 
 def _product_scope(case: Case, inputs: list[str] | None) -> tuple[Tri, str]:
@@ -151,7 +152,7 @@ def fdp(case: Case, key: str) -> Step | None:
             f"Facts for {p['paragraph']}: {reach_t if reach_v is None else item_t}"
     return Step(value, f"15 CFR {p['paragraph']}",
                 f"{p['name']}: item scope {show(item_v)} ({item_t}); product scope {show(prod_v)} ({prod_t}); "
-                f"reach {show(reach_v)} ({reach_t})", question)
+                f"reach {show(reach_v)} ({reach_t})", question, tuple(p.get("gaps", ())))
 
 
 for _key in FDP_KEYS:
@@ -165,12 +166,12 @@ for _key in FDP_KEYS:
 
 def subject_to_ear(case: Case) -> tuple[Tri, list[Step]]:
     """15 CFR 734.3: subject if in the US, US-origin, above de minimis, or within an FDP rule."""
-    steps = [case.record(in_united_states(case)), case.record(us_origin(case))]
-    if any(s.value for s in steps):
-        return True, [s for s in steps if s.value]
-    foreign = [s for s in (de_minimis(case), *(fdp(case, k) for k in FDP_KEYS)) if s is not None]
-    for s in foreign:
-        case.record(s)
-    all_steps = steps + foreign
-    value = any_of(s.value for s in all_steps)
-    return value, [s for s in all_steps if s.value is not False]
+    steps = [case.record(in_united_states(case), ask=False), case.record(us_origin(case), ask=False)]
+    if not any(s.value for s in steps):
+        steps += [case.record(s, ask=False) for s in (de_minimis(case), *(fdp(case, k) for k in FDP_KEYS))
+                  if s is not None]
+    value = any_of(s.value for s in steps)
+    if value is None:
+        for s in steps:
+            case.ask(s.question)
+    return value, [s for s in steps if s.value is (True if value else None)]

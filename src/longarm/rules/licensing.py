@@ -34,10 +34,11 @@ def _activity_reaches(case: Case) -> bool:
     return case.tx.activity != "use"
 
 
-def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | None, str]:
-    """The RS scope version that applies on the case's date under `posture`, and why."""
+def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | None, str, tuple[str, ...]]:
+    """The RS scope version that applies on the case's date under `posture`, why, and its caveats."""
     entry = params.in_force(FILE, key, case.on)
     why = ""
+    gaps: tuple[str, ...] = ()
     if entry is not None and entry.get("compliance") and case.on < entry["compliance"]:
         earlier = [v for v in params.versions(FILE, key) if v.get("to") == entry["from"]]
         why = (f"{entry['id']} is in force but compliance is required only from {entry['compliance']}; "
@@ -48,9 +49,12 @@ def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | Non
         if enf is not None and enf["replaces"] == entry["id"]:
             replacement = next(v for v in params.versions(FILE, key) if v["id"] == enf["with"])
             why = enf["text"]
+            gaps = tuple(enf.get("gaps", ()))
             case.use(enf)
             entry = replacement
-    return case.use(entry), why
+    if entry is not None:
+        gaps = tuple(entry.get("gaps", ())) + gaps
+    return case.use(entry), why, gaps
 
 
 def _scope_of(entry: dict[str, Any], level: str) -> tuple[dict[str, Any], str, str] | None:
@@ -87,7 +91,7 @@ def rs_advanced_computing(case: Case, posture: str) -> Requirement:
     if level not in ("a", "b"):
         return _not_needed("15 CFR 742.6(a)(6)", f"the item ({case.eccn}) is not a 3A090.a/.b, 4A090.a/.b or .z item",
                            "RS", "rs")
-    entry, why = rs_version(case, "rs_advanced_computing", posture)
+    entry, why, gaps = rs_version(case, "rs_advanced_computing", posture)
     if entry is None:
         return _not_needed("15 CFR 742.6(a)(6)", f"no advanced-computing RS requirement was in force on {case.on}"
                            + (f" ({why})" if why else ""), "RS", "rs")
@@ -99,8 +103,8 @@ def rs_advanced_computing(case: Case, posture: str) -> Requirement:
     hit = destinations.in_scope(case.destination, scope, case.on)
     detail = (f"{case.eccn} to {case.destination}: destination {'within' if hit else 'outside'} "
               f"{destinations.describe(scope)} ({params.cite(entry)})" + (f"; {why}" if why else ""))
-    return Requirement(Step(hit, citation, detail + (f". {text}" if hit and text else "")), "RS",
-                       review_policy(case) if hit else None)
+    return Requirement(Step(hit, citation, detail + (f". {text}" if hit and text else ""),
+                            gaps=gaps), "RS", review_policy(case) if hit else None)
 
 
 @rule("742.6(a)(6)(i)(B) HBM", "15 CFR 742.6(a)(6)(i)(B)", area="license requirements",
@@ -109,7 +113,7 @@ def rs_hbm(case: Case, posture: str) -> Requirement:
     """RS applies to 3A090.c: "To or within Macau or a destination specified in Country Group D:5"."""
     if case.level != "c":
         return _not_needed("15 CFR 742.6(a)(6)(i)(B)", f"the item ({case.eccn}) is not 3A090.c", "RS", "rs")
-    entry, why = rs_version(case, "rs_hbm", posture)
+    entry, why, _ = rs_version(case, "rs_hbm", posture)
     if entry is None:
         return _not_needed("15 CFR 742.6(a)(6)(i)(B)", f"no HBM requirement applied on {case.on}"
                            + (f" ({why})" if why else ""), "RS", "rs")
@@ -156,7 +160,8 @@ def headquarters(case: Case, posture: str) -> Requirement:
     question = None if value is not None else (
         "Where are the end user, consignees and purchaser headquartered, and where is each one's ultimate "
         "parent headquartered? (parties[].headquarters_country, parties[].ultimate_parent_headquarters_country)")
-    return Requirement(Step(value, citation, f"{text}. {entry['text']}", question), "RS",
+    return Requirement(Step(value, citation, f"{text}. {entry['text']}", question, tuple(entry.get("gaps", ()))),
+                       "RS",
                        review_policy(case, headquartered=True) if value else None, "hq")
 
 

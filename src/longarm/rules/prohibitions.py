@@ -61,7 +61,7 @@ def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
     question = None if prc is not None else "Who designed the IC, and where? (item.designer)"
     text = (f"PRC 3A090 IC ({why}); activity '{case.tx.activity}'. {guide['text']} {guide['wording']} "
             f"GP10: {gp10['text']}")
-    return Step(prc, guide["citation"], text, question)
+    return Step(prc, guide["citation"], text, question, tuple(guide.get("gaps", ())))
 
 
 @rule("Denied Persons List", "15 CFR 764 Supp. 2", area="general prohibitions")

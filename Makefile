@@ -1,0 +1,34 @@
+# Two commands set everything up: `make demo` (install + run the main job on bundled data)
+# and `make test` (install + the whole test suite). Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/longarm classify --chip nvidia-h800-sxm --as-of 2023-01-01
+	$(BIN)/longarm classify --chip nvidia-h800-sxm --as-of 2024-01-01
+	$(BIN)/longarm chips --as-of 2024-01-01
+	$(BIN)/longarm chips --compare huawei-ascend-910c nvidia-h100-sxm
+	$(BIN)/longarm chips --plot demo/chips-2024-01-01.png --as-of 2024-01-01
+	$(BIN)/longarm assess examples/h100-to-china-2024.yaml
+	$(BIN)/longarm assess examples/ascend-910c-use-malaysia-2025.yaml
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+docs: $(STAMP)
+	$(BIN)/python -m longarm.docs README.md
+
+.PHONY: install demo test bench docs

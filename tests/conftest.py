@@ -1,0 +1,34 @@
+"""Shared helpers: run the real `longarm` command in a subprocess, build items and transactions."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LONGARM = Path(sys.executable).with_name("longarm")
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed `longarm` command, as a user runs it."""
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    return subprocess.run([str(LONGARM), *args], capture_output=True, text=True, input=stdin, env=env,
+                          cwd=ROOT, timeout=60)
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def as_json(proc: subprocess.CompletedProcess[str]):
+    return json.loads(proc.stdout)
