@@ -112,6 +112,12 @@ def _check_declared(declared: str, eccn: str, candidates: list[str], reasons: li
                     warnings: list[str]) -> str:
     """Compare the user's ECCN with the computed one; a .z ECCN of the same level is accepted."""
     level = cls.z_level(declared)
+    computed_family = declared.startswith(("3A090", "4A090", "3A991.P", "4A994.L")) or level is not None
+    if eccn == UNCLASSIFIED and not computed_family:
+        reasons.append(Citation(citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
+                                text=f"declared {declared} is outside the paragraphs longarm computes and "
+                                     "consistent with them: used as the item's ECCN"))
+        return declared
     if level and eccn in (f"3A090.{level}", f"4A090.{level}"):
         reasons.append(Citation(citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
                                 text=f"declared {declared} is the .z paragraph of an item that meets {eccn}: "
@@ -153,6 +159,10 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
         merged = ICResult(comp.candidates, [ch for r in ic_results for ch in r.checks] + comp.checks,
                           [n for r in ic_results for n in r.notes] + comp.notes)
         return _result(item, None, merged, warnings, on, questions)
+    if item.type == "other" and chip is None and item.tpp is None and not item.units:
+        res = ICResult({UNCLASSIFIED}, [], ["item of type 'other' without performance figures: "
+                                            "not an IC, computer or HBM that longarm classifies"])
+        return _result(item, None, res, warnings, on, questions)
     facts = ic_facts(item.tpp, item.die_area_mm2, item.datacenter, item.units,
                      item.bidirectional_transfer_rate_gbs, chip, warnings)
     res = cls.classify_ic(facts, on)

@@ -40,12 +40,12 @@ def membership_caveat(country: str, on: dt.date) -> str | None:
 
 def in_scope(country: str, scope: dict[str, Any], on: dt.date) -> bool:
     """Whether `country` is within a scope of countries/groups, exclusions applied."""
-    if scope.get("worldwide"):
-        return True
+    if scope.get("worldwide") or country in scope.get("countries", ()):
+        return True  # a destination named expressly is in scope whatever the group exclusions
     groups = groups_of(country, on)
     if country in scope.get("exclude_countries", ()) or groups & set(scope.get("exclude_groups", ())):
         return False
-    return country in scope.get("countries", ()) or bool(groups & set(scope.get("groups", ())))
+    return bool(groups & set(scope.get("groups", ())))
 
 
 def describe(scope: dict[str, Any]) -> str:

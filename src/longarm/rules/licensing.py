@@ -44,14 +44,15 @@ def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | Non
         why = (f"{entry['id']} is in force but compliance is required only from {entry['compliance']}; "
                f"the scope in force before it applies")
         entry = earlier[0] if earlier else None
-    if posture == "enforced" and entry is not None:
-        enf = params.in_force(FILE, "enforcement", case.on)
-        if enf is not None and enf["replaces"] == entry["id"]:
-            replacement = next(v for v in params.versions(FILE, key) if v["id"] == enf["with"])
+    enf = params.in_force(FILE, "enforcement", case.on) if entry is not None else None
+    if enf is not None and enf["replaces"] == entry["id"]:
+        gaps = tuple(enf.get("gaps", ()))
+        if posture == "enforced":
             why = enf["text"]
-            gaps = tuple(enf.get("gaps", ()))
             case.use(enf)
-            entry = replacement
+            entry = next(v for v in params.versions(FILE, key) if v["id"] == enf["with"])
+        else:
+            why = f"the CFR text is applied; BIS announced it does not enforce it ({params.cite(enf)})"
     if entry is not None:
         gaps = tuple(entry.get("gaps", ())) + gaps
     return case.use(entry), why, gaps

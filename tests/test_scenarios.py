@@ -1,0 +1,76 @@
+"""The scenario suite: YAML situations with expected determinations, each citing its paragraph.
+
+Each file in tests/scenarios holds a `base` transaction and `cases`; a case's `input` is
+merged over the base. `expect` keys: outcome, license_required, subject_to_ear, eccn,
+requirements / no_requirements (citation substrings), exceptions (names), prohibitions
+(GP numbers), screening (list names), warnings / questions / findings (text substrings),
+review_policy (substring), ruleset (substring).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from longarm.assess import assess
+from longarm.inputs import transaction
+
+HERE = Path(__file__).parent / "scenarios"
+
+
+def merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = merge(base.get(k), v) if k in base else v
+        return out
+    return over
+
+
+def load_cases() -> list[tuple[str, dict[str, Any], dict[str, Any], str]]:
+    cases = []
+    for path in sorted(HERE.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text("utf-8"))
+        for case in doc["cases"]:
+            cases.append((f"{path.stem}: {case['name']}", merge(doc.get("base", {}), case["input"]),
+                          case["expect"], case["source"]))
+    return cases
+
+
+CASES = load_cases()
+
+
+def test_suite_is_large_enough():
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize("name,data,expect,source", CASES, ids=[c[0] for c in CASES])
+def test_scenario(name, data, expect, source):
+    assert source, "every scenario names the paragraph it comes from"
+    d = assess(transaction(data))
+    for key in ("outcome", "license_required", "subject_to_ear"):
+        if key in expect:
+            assert getattr(d, key) == expect[key], f"{key}: {getattr(d, key)} != {expect[key]}\n{d.model_dump_json(indent=1)}"
+    if "eccn" in expect:
+        assert d.item.eccn == expect["eccn"]
+    cites = [r.citation for r in d.license_requirements]
+    for c in expect.get("requirements", []):
+        assert any(c in x for x in cites), f"requirement {c!r} not in {cites}"
+    for c in expect.get("no_requirements", []):
+        assert not any(c in x for x in cites), f"requirement {c!r} unexpectedly in {cites}"
+    if "exceptions" in expect:
+        assert [e.name for e in d.license_exceptions] == expect["exceptions"]
+    if "prohibitions" in expect:
+        assert [g.number for g in d.general_prohibitions] == expect["prohibitions"]
+    if "screening" in expect:
+        assert sorted({h.list for h in d.screening}) == sorted(expect["screening"])
+    for key, got in (("warnings", d.warnings), ("questions", d.questions),
+                     ("findings", [f"{f.citation}: {f.text}" for f in d.findings])):
+        for text in expect.get(key, []):
+            assert any(text in g for g in got), f"{key}: {text!r} not in {got}"
+    if "review_policy" in expect:
+        assert any(expect["review_policy"] in (r.review_policy or "") for r in d.license_requirements)
+    if "ruleset" in expect:
+        assert expect["ruleset"] in d.ruleset
