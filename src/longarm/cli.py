@@ -133,11 +133,11 @@ def _compare_table(result: dict[str, Any]) -> str:
         cells = ["unknown" if r[key] is None else f"{r[key]:,.{digits}f}" for r in rows]
         lines.append(f"{label:<24}" + "".join(f"{c:>{width}}" for c in cells))
     lines.append(f"{'ECCN':<24}" + "".join(f"{r['eccn']:>{width}}" for r in rows))
-    ref = result["reference"]
+    lines.append(f"ratios to {result['reference']}:")
     for key, label, _ in chips_mod.COMPARED[:2]:
         cells = [("n/a" if result["ratio_to_reference"][r["id"]][key] is None
                   else f"{100 * result['ratio_to_reference'][r['id']][key]:.0f} %") for r in rows]
-        lines.append(f"{label + ' vs ' + ref:<24}"[:24] + "".join(f"{c:>{width}}" for c in cells))
+        lines.append(f"{'  ' + label:<24}" + "".join(f"{c:>{width}}" for c in cells))
     for r in rows:
         for c in r["caveats"]:
             lines.append(f"  ! {c}")

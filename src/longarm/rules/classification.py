@@ -82,7 +82,7 @@ def _num(v: float | None, digits: int = 1) -> str:
 # ---- October 2022 text ----------------------------------------------------------------
 
 @rule("3A090.a (2022)", CCL + "3A090.a (October 2022 text)", area="classification",
-      reads=((FILE, "eccn_3a090_ab"),))
+      reads=((FILE, "eccn_3a090_ab", "3A090-2022"),))
 def a_2022(f: ICFacts, p: dict[str, Any]) -> Check:
     """"Integrated circuits that have ... an aggregate bidirectional transfer rate over all
     inputs and outputs of 600 Gbyte/s or more ... and ... bit length per operation multiplied
@@ -96,14 +96,14 @@ def a_2022(f: ICFacts, p: dict[str, Any]) -> Check:
 
 # ---- November 2023 text (current) -------------------------------------------------------
 
-@rule("3A090.a.1", CCL + "3A090.a.1", area="classification", reads=((FILE, "eccn_3a090_ab"),))
+@rule("3A090.a.1", CCL + "3A090.a.1", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def a1(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 4800 or more"."""
     value = _ge(f.tpp, p["a1_tpp"])
     return Check("3A090.a.1", value, f"TPP {_num(f.tpp)} vs 4800 or more", _missing(f, "tpp"))
 
 
-@rule("3A090.a.2", CCL + "3A090.a.2", area="classification", reads=((FILE, "eccn_3a090_ab"),))
+@rule("3A090.a.2", CCL + "3A090.a.2", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def a2(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more"."""
     value = all_of([_ge(f.tpp, p["a2_tpp"]), _ge(f.performance_density, p["a2_pd"])])
@@ -113,7 +113,7 @@ def a2(f: ICFacts, p: dict[str, Any]) -> Check:
                  _missing(f, "tpp", "performance_density") if value is None else ())
 
 
-@rule("3A090.b.1", CCL + "3A090.b.1", area="classification", reads=((FILE, "eccn_3a090_ab"),))
+@rule("3A090.b.1", CCL + "3A090.b.1", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def b1(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 2400 or more and less than 4800 and a 'performance
     density' of 1.6 or more and less than 5.92"."""
@@ -125,7 +125,7 @@ def b1(f: ICFacts, p: dict[str, Any]) -> Check:
                  _missing(f, "tpp", "performance_density") if value is None else ())
 
 
-@rule("3A090.b.2", CCL + "3A090.b.2", area="classification", reads=((FILE, "eccn_3a090_ab"),))
+@rule("3A090.b.2", CCL + "3A090.b.2", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def b2(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 1600 or more and a 'performance density' of 3.2 or
     more and less than 5.92"."""
@@ -138,7 +138,7 @@ def b2(f: ICFacts, p: dict[str, Any]) -> Check:
 
 
 @rule("3A090 datacenter note", CCL + "3A090, Note 2 to 3A090", area="classification",
-      reads=((FILE, "eccn_3a090_ab"),))
+      reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def datacenter_note(f: ICFacts, p: dict[str, Any]) -> Check:
     """"3A090.a and 3A090.b do not apply to items that are not designed or marketed for use in
     datacenters and do not have a 'total processing performance' of 4800 or more." Met = excluded."""

@@ -20,17 +20,19 @@ class Rule:
     id: str
     citation: str
     area: str
-    params: tuple[tuple[str, str], ...]
+    params: tuple[tuple[str, ...], ...]
     doc: str
 
     def versions(self) -> list[dict[str, Any]]:
-        return [e for file, key in self.params for e in params.versions(file, key)]
+        """The dated entries this rule reads; a third element in `reads` narrows to one version id."""
+        return [e for file, key, *only in self.params for e in params.versions(file, key)
+                if not only or e["id"] in only]
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, str], ...] = ()) -> Callable[[F], F]:
+def rule(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, ...], ...] = ()) -> Callable[[F], F]:
     """Register a rule function under `rule_id`; its docstring quotes the operative words."""
 
     def decorate(func: F) -> F:
@@ -40,7 +42,7 @@ def rule(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, str]
     return decorate
 
 
-def register(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, str], ...] = (),
+def register(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, ...], ...] = (),
              doc: str) -> None:
     """Register a rule whose function is shared (e.g. one FDP evaluator for every 734.9 paragraph)."""
     if rule_id in RULES:
