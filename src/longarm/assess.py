@@ -28,7 +28,7 @@ OUTCOME_RANK = ("PROHIBITED", "LICENSE_REQUIRED", "UNDETERMINED", "LICENSE_EXCEP
 
 def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation], list[str]]:
     """Every party screened against the bundled lists, with the Entity List's listing year applied."""
-    lst = lists.bundled()
+    lst = lists.current()
     hits: list[ScreeningHit] = []
     findings: list[Citation] = []
     warnings: list[str] = []
@@ -50,7 +50,7 @@ def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation],
             if e.list_name == "Entity List" and year == tx.as_of.year:
                 warnings.append(f"parties[{i}]: '{m.matched_name}' was added to the Entity List in {year}; the "
                                 f"exact listing date is not in the bundled list, so the listing is applied")
-            authority = lst.authority.get(e.source, {})
+            authority = lst.authority.get(e.source) or lists.bundled().authority.get(e.source, {})
             hit = ScreeningHit(
                 party=party.role, name=party.name, list=e.list_name, matched_name=m.matched_name,
                 score=m.score, citation=authority.get("citation", e.source), entity_number=e.entity_number,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -174,7 +175,19 @@ def version() -> None:
 
 
 def main() -> None:
-    """Entry point: run the app, turning errors into the contract's exit codes."""
+    """Entry point: the contract's exit codes; the process ends without tearing down the
+    screening index object by object (a short-lived command needs no clean-up)."""
+    code = 0
+    try:
+        _run()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _run() -> None:
     try:
         app(standalone_mode=False)
     except InputError as e:

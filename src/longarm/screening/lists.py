@@ -1,15 +1,27 @@
-"""The restricted-party lists: the Consolidated Screening List bundled with longarm.
+"""The restricted-party lists: the Consolidated Screening List bundled with longarm, and updates.
 
 Each entry keeps its list, entity number, license requirement and policy, Federal Register
 citation, programmes and countries, so the rules can apply Entity List footnotes and policies.
+
+A list is stored in the compact layout of the bundled file (`fieldKey`: n, a, s, t, c, e, lr,
+lp, pg, fr, u; `tables` for repeated strings). Updated lists live under the data directory
+(`$LONGARM_HOME`, default `~/.local/share/longarm`) in `lists/<id>/list.json`; the file
+`lists/current` names the one in service and is replaced atomically, so a failed or partial
+update leaves the previous list in service.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
+import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 LIST_CODES = {
@@ -67,29 +79,97 @@ class Entry:
 
 @dataclass(frozen=True, eq=False)
 class ScreeningList:
+    """One version of the lists. Entries are built on demand from the compact records."""
+
     version: str
     generated_at: str
-    entries: tuple[Entry, ...]
+    records: list[dict[str, Any]]
+    tables: dict[str, list[str]]
     counts: dict[str, int]
     authority: dict[str, Any]
+    digest: str
+    _built: dict[int, Entry] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def entry(self, i: int) -> Entry:
+        if i not in self._built:
+            e, t = self.records[i], self.tables
+
+            def pick(key: str, table: str) -> str | None:
+                return t[table][e[key]] if key in e else None
+            self._built[i] = Entry(
+                name=e["n"], alt_names=tuple(e.get("a", ())), source=t["sources"][e["s"]], type=e.get("t"),
+                countries=tuple(e.get("c", ())), entity_number=e.get("e"),
+                license_requirement=pick("lr", "licenceRequirements"), license_policy=pick("lp", "licencePolicies"),
+                programs=pick("pg", "programmes"), federal_register=e.get("fr"), source_url=pick("u", "urls"))
+        return self._built[i]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [self.entry(i) for i in range(len(self.records))]
+
+    def source_of(self, i: int) -> str:
+        return self.tables["sources"][self.records[i]["s"]]
 
 
-def _entry(e: dict[str, Any], t: dict[str, list[str]]) -> Entry:
-    def pick(key: str, table: str) -> str | None:
-        return t[table][e[key]] if key in e else None
-    return Entry(
-        name=e["n"], alt_names=tuple(e.get("a", ())), source=t["sources"][e["s"]], type=e.get("t"),
-        countries=tuple(e.get("c", ())), entity_number=e.get("e"),
-        license_requirement=pick("lr", "licenceRequirements"), license_policy=pick("lp", "licencePolicies"),
-        programs=pick("pg", "programmes"), federal_register=e.get("fr"), source_url=pick("u", "urls"))
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Build many small objects without the cyclic garbage collector scanning them all (2x faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def from_compact(data: bytes, version: str | None = None) -> ScreeningList:
+    """A list from the compact JSON layout (the bundled file, or one written by `lists update`)."""
+    with bulk_load():
+        raw = json.loads(data)
+    counts: dict[str, int] = {}
+    for r in raw["entries"]:
+        src = raw["tables"]["sources"][r["s"]]
+        counts[src] = counts.get(src, 0) + 1
+    return ScreeningList(
+        version=version or raw.get("version") or "CSL " + raw["sourceGeneratedAt"][:10],
+        generated_at=raw["sourceGeneratedAt"], records=raw["entries"], tables=raw["tables"], counts=counts,
+        authority=raw.get("listAuthority", {}), digest=hashlib.sha256(data).hexdigest())
 
 
 @cache
 def bundled() -> ScreeningList:
     """The Consolidated Screening List of 2026-07-31 shipped with longarm."""
-    raw = json.loads(resources.files("longarm.data").joinpath("ecfr/screening-list.json").read_text("utf-8"))
-    t = raw["tables"]
-    return ScreeningList(
-        version="CSL " + raw["sourceGeneratedAt"][:10], generated_at=raw["sourceGeneratedAt"],
-        entries=tuple(_entry(e, t) for e in raw["entries"]), counts=dict(raw["countsBySource"]),
-        authority=raw["listAuthority"])
+    return from_compact(resources.files("longarm.data").joinpath("ecfr/screening-list.json").read_bytes())
+
+
+def home() -> Path:
+    """The data directory: $LONGARM_HOME, else ~/.local/share/longarm."""
+    if os.environ.get("LONGARM_HOME"):
+        return Path(os.environ["LONGARM_HOME"])
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "longarm"
+
+
+def lists_dir() -> Path:
+    return home() / "lists"
+
+
+@cache
+def _stored(list_id: str, path: str) -> ScreeningList:
+    return from_compact(Path(path).read_bytes())
+
+
+def current() -> ScreeningList:
+    """The list in service: the last successful update, else the bundled list."""
+    pointer = lists_dir() / "current"
+    try:
+        list_id = pointer.read_text("utf-8").strip()
+    except OSError:
+        return bundled()
+    path = lists_dir() / list_id / "list.json"
+    if not list_id or not path.is_file():
+        return bundled()
+    return _stored(list_id, str(path))

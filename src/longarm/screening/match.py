@@ -1,16 +1,55 @@
-"""Screening a party name against the lists.
+"""Screening party names against the lists: an index for candidates, a declared score to decide.
 
-Matching here is exact on the normalised key (name and every alias, and the name with an
-Entity List city suffix removed); fuzzy matching builds on the same entry points.
+Candidates come from an inverted index of normalised tokens (and of adjacent tokens joined, so
+"Hua Wei" finds "Huawei"), with typo-tolerant lookup through a deletion neighbourhood: a query
+never scans the whole list. Each candidate is then scored from named, weighted features, so
+every score can be broken down for a reviewer:
+
+    token score   = harmonic mean of the rare-word-weighted (IDF) share of the query's tokens
+                    matched in the candidate and of the candidate's tokens matched in the query;
+                    tokens match on Jaro-Winkler similarity >= 0.90
+    - 0.12        per unmatched token on either side (a different business word, city or
+                    person is a different party: "Mwangi & Sons" is not "Mwangi & Daughters")
+    x 0.5         when the numbers in the names differ (numbered vessels and SPVs)
+    + 0.02/-0.03  legal forms equal / different (when both names have one)
+    + 0.03/-0.05  the given country is / is not among the entry's countries
+
+A name made only of legal forms ("CORP", "LLC") has no tokens and matches nothing.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import math
+import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
+from pathlib import Path
 
-from longarm.screening.lists import Entry, ScreeningList, bundled
-from longarm.screening.normalize import key
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
+from longarm.screening.normalize import Name, normalize
+
+THRESHOLD = 0.85
+TOKEN_MATCH = 0.90
+UNMATCHED_PENALTY = 0.12
+NUMBER_FACTOR = 0.5
+CANDIDATES = 40
+COMMON_DF = 3000
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    explanation: str
+
+    @property
+    def match(self) -> bool:
+        return self.value >= THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -21,27 +60,244 @@ class Match:
     explanation: str
 
 
-@cache
-def _index(lst: ScreeningList) -> dict[str, list[tuple[Entry, str]]]:
-    idx: dict[str, list[tuple[Entry, str]]] = defaultdict(list)
-    for e in lst.entries:
-        for n in (e.name, *e.alt_names):
-            for variant in {n, n.split(",")[0] if "," in n and e.list_name == "Entity List" else n}:
-                k = key(variant)
-                if k:
-                    idx[k].append((e, n))
-    return idx
+_PAREN = re.compile(r"\(([^)]*)\)")
+_ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,10}$")
+
+
+def _merge_pairs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+    """Join adjacent tokens whose concatenation is a token of the other name ("hua wei" -> "huawei")."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i + 1 < len(tokens) and tokens[i] + tokens[i + 1] in other:
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
+class Index:
+    """The searchable form of a screening list."""
+
+    def __init__(self, lst: ScreeningList, state: tuple | None = None):  # type: ignore[type-arg]
+        self.lst = lst
+        self.version = lst.version
+        if state is not None:
+            self._restore(state)
+            return
+        self._plain: list[tuple] = []  # type: ignore[type-arg]
+        self.entry_of: list[int] = []
+        self.raw: list[str] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        el = [i for i, s in enumerate(lst.tables["sources"]) if s.startswith("Entity List")]
+        for ei, r in enumerate(lst.records):
+            variants = {r["n"], *r.get("a", ())}
+            origin = {v: v for v in variants}
+            if r["s"] in el:  # EL names often carry ", City, Province"
+                origin.update({v.split(",")[0]: v for v in variants if "," in v})
+            for v in list(origin):  # "Name (ACRONYM)": the name and the acronym are each a name
+                m = _PAREN.search(v)
+                if m and _ACRONYM.match(m.group(1).strip()):
+                    origin.setdefault(" ".join(_PAREN.sub(" ", v).split()), origin[v])
+                    origin.setdefault(m.group(1).strip(), origin[v])
+            for v in sorted(origin):
+                n = normalize(v)
+                if not n.tokens:
+                    continue
+                nid = len(self._plain)
+                self._plain.append((n.original, n.tokens, tuple(sorted(n.legal_forms)), tuple(sorted(n.numbers))))
+                self.entry_of.append(ei)
+                self.raw.append(origin[v])
+                terms = set(n.tokens) | {a + b for a, b in zip(n.tokens, n.tokens[1:])}
+                for t in terms:
+                    postings[t].append(nid)
+        self.postings = dict(postings)
+        self._finish()
+
+    def _finish(self, idf: dict[str, float] | None = None) -> None:
+        total = len(self.entry_of)
+        self.idf = idf if idf is not None else {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
+        self.max_idf = math.log(1 + total)
+        self._by_length: dict[int, list[str]] | None = None
+
+    @property
+    def by_length(self) -> dict[int, list[str]]:
+        """Indexed terms by length, for the typo search (built on first use)."""
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = defaultdict(list)
+            for t in self.postings:
+                by_length[len(t)].append(t)
+            self._by_length = dict(by_length)
+        return self._by_length
+
+    def state(self) -> tuple:  # type: ignore[type-arg]
+        """Plain data (marshal-able) from which the index is restored without re-normalising."""
+        return (self._plain, self.entry_of, self.raw, self.postings, self.idf)
+
+    def _restore(self, state: tuple) -> None:  # type: ignore[type-arg]
+        self._plain, self.entry_of, self.raw, self.postings, idf = state
+        self._finish(idf)
+
+    def name(self, nid: int) -> Name:
+        """The normalised name `nid` (built on demand: only candidates are ever scored)."""
+        o, t, f, n = self._plain[nid]
+        return Name(o, tuple(t), frozenset(f), frozenset(n))
+
+    def weight(self, token: str) -> float:
+        return self.idf.get(token, self.max_idf)
+
+    @lru_cache(maxsize=100_000)
+    def _similar_terms(self, term: str) -> tuple[str, ...]:
+        """The term itself if indexed, else indexed terms within two edits (typos)."""
+        if term in self.postings:
+            return (term,)
+        if len(term) < 5:
+            return ()
+        found: list[str] = []
+        for n in range(len(term) - 2, len(term) + 3):
+            for t, _, _ in process.extract_iter(term, self.by_length.get(n, ()), scorer=Levenshtein.distance,
+                                                score_cutoff=2):
+                found.append(t)
+        return tuple(found)
+
+    def candidates(self, q: Name) -> list[int]:
+        """Name ids sharing (possibly misspelt) rare tokens with the query, best first."""
+        acc: dict[int, float] = defaultdict(float)
+        terms = set(q.tokens) | {a + b for a, b in zip(q.tokens, q.tokens[1:])}
+        common: list[str] = []
+        for term in terms:
+            for t in self._similar_terms(term):
+                ids = self.postings[t]
+                if len(ids) > COMMON_DF:
+                    common.append(t)
+                    continue
+                w = self.idf[t]
+                for nid in ids:
+                    acc[nid] += w
+        if not acc:  # only very common words: fall back to their postings
+            for t in common:
+                for nid in self.postings[t][: CANDIDATES * 10]:
+                    acc[nid] += self.idf[t]
+        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+
+    def screen(self, name: str, country: str | None = None) -> list[Match]:
+        """Entries at or above the threshold, best first, one per entry."""
+        q = normalize(name)
+        if not q.tokens:
+            return []
+        best: dict[int, tuple[float, str, str]] = {}
+        for nid in self.candidates(q):
+            ei = self.entry_of[nid]
+            s = score(q, self.name(nid), self.weight, country, tuple(self.lst.records[ei].get("c", ())))
+            if s.value >= THRESHOLD and s.value > best.get(ei, (0.0, "", ""))[0]:
+                best[ei] = (s.value, self.raw[nid], s.explanation)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        return [Match(self.lst.entry(ei), raw, round(v, 4), expl) for ei, (v, raw, expl) in ranked]
+
+
+def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[no-untyped-def]
+          countries: tuple[str, ...] = ()) -> Score:
+    """How alike two normalised names are, with the features that made the score."""
+    if not q.tokens or not c.tokens:
+        return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
+    qt = _merge_pairs(q.tokens, set(c.tokens))
+    ct = _merge_pairs(c.tokens, set(qt))
+    pairs = []
+    used: dict[int, float] = {}
+    for t in qt:
+        best, best_j = 0.0, -1
+        for j, u in enumerate(ct):
+            if j in used:
+                continue
+            sim = 1.0 if t == u else (0.0 if (t in q.numbers or u in c.numbers)
+                                      else JaroWinkler.normalized_similarity(t, u))
+            if sim > best:
+                best, best_j = sim, j
+        if best >= TOKEN_MATCH:
+            used[best_j] = best
+            pairs.append((t, ct[best_j], best))
+        else:
+            pairs.append((t, None, 0.0))
+    matched_q = sum(weight(t) * s for t, u, s in pairs if u)
+    cover_q = matched_q / sum(weight(t) for t in qt)
+    cover_c = sum(weight(ct[j]) * s for j, s in used.items()) / sum(weight(u) for u in ct)
+    token_score = 0.0 if cover_q + cover_c == 0 else 2 * cover_q * cover_c / (cover_q + cover_c)
+    unmatched = sum(1 for _, u, _ in pairs if u is None) + (len(ct) - len(used))
+    value = token_score - UNMATCHED_PENALTY * unmatched
+    notes = [f"{sum(1 for p in pairs if p[1])} of {len(qt)} query tokens matched "
+             f"({', '.join(f'{t}={u} {s:.2f}' if u else f'{t} unmatched' for t, u, s in pairs)})",
+             f"{len(used)} of {len(ct)} listed tokens matched"]
+    if unmatched:
+        notes.append(f"-{UNMATCHED_PENALTY * unmatched:.2f} for {unmatched} unmatched token(s)")
+    if q.numbers != c.numbers and (q.numbers or c.numbers):
+        value *= NUMBER_FACTOR
+        notes.append(f"numbers differ ({'/'.join(sorted(q.numbers)) or 'none'} vs "
+                     f"{'/'.join(sorted(c.numbers)) or 'none'}): x{NUMBER_FACTOR}")
+    if q.legal_forms and c.legal_forms:
+        same = bool(q.legal_forms & c.legal_forms)
+        value += 0.02 if same else -0.03
+        notes.append(f"legal form {'agrees' if same else 'differs'} ({'/'.join(sorted(q.legal_forms))} vs "
+                     f"{'/'.join(sorted(c.legal_forms))})")
+    if country and countries:
+        inside = country in countries
+        value += 0.03 if inside else -0.05
+        notes.append(f"country {country} {'is' if inside else 'is not'} among the entry's ({', '.join(countries)})")
+    value = max(0.0, min(1.0, value))
+    return Score(round(value, 4), f"token score {token_score:.2f}; " + "; ".join(notes) + f" -> {value:.2f}")
+
+
+def cache_dir() -> Path:
+    """Where built indexes are kept: $LONGARM_CACHE, else $XDG_CACHE_HOME/longarm, else ~/.cache/longarm."""
+    if os.environ.get("LONGARM_CACHE"):
+        return Path(os.environ["LONGARM_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "longarm"
+
+
+def _code_digest() -> str:
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("normalize.py", "match.py", "lists.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def load_index(lst: ScreeningList) -> Index:
+    """The index of `lst`, restored from the cache when one was built by this code for this list."""
+    path = cache_dir() / f"index-{lst.digest[:16]}-{_code_digest()}.marshal"
+    try:
+        with bulk_load():
+            return Index(lst, marshal.loads(path.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    index = Index(lst)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(index.state()))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home still screens; it only rebuilds each time
+    return index
+
+
+_INDEXES: dict[str, Index] = {}
+
+
+def index_for(lst: ScreeningList | None = None) -> Index:
+    """The index of `lst` (default: the list in service), built or restored once per process."""
+    lst = lst or current()
+    if lst.digest not in _INDEXES:
+        _INDEXES[lst.digest] = load_index(lst)
+    return _INDEXES[lst.digest]
 
 
 def screen(name: str, country: str | None = None, lst: ScreeningList | None = None) -> list[Match]:
-    """Entries whose name or alias has the same normalised key as `name`."""
-    lst = lst or bundled()
-    k = key(name)
-    seen: set[int] = set()
-    out = []
-    for entry, matched in _index(lst).get(k, []):
-        if id(entry) in seen:
-            continue
-        seen.add(id(entry))
-        out.append(Match(entry, matched, 1.0, f"normalised name '{k}' equals the listed name '{matched}'"))
-    return out
+    """Entries of the list in service matching `name`, best first."""
+    return index_for(lst).screen(name, country)
+
+
+def match(a: str, b: str) -> Score:
+    """How alike two party names are (rare-word weights from the list in service)."""
+    return score(normalize(a), normalize(b), index_for().weight)
