@@ -159,7 +159,9 @@ def lists_dir() -> Path:
 
 @cache
 def _stored(list_id: str, path: str) -> ScreeningList:
-    return from_compact(Path(path).read_bytes())
+    meta = Path(path).with_name("meta.json")
+    version = json.loads(meta.read_text("utf-8"))["version"] if meta.is_file() else None
+    return from_compact(Path(path).read_bytes(), version=version)
 
 
 def current() -> ScreeningList:

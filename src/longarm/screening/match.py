@@ -19,6 +19,7 @@ A name made only of legal forms ("CORP", "LLC") has no tokens and matches nothin
 from __future__ import annotations
 
 import hashlib
+import heapq
 import marshal
 import math
 import os
@@ -60,18 +61,29 @@ class Match:
     explanation: str
 
 
+def _without_place(name: str) -> str:
+    """An Entity List name without its trailing ", City, Province" (legal forms are kept)."""
+    parts = name.split(",")
+    while len(parts) > 1 and not normalize(parts[-1]).legal_forms and len(parts[-1].split()) <= 3:
+        parts.pop()
+    return ",".join(parts).strip()
+
+
 _PAREN = re.compile(r"\(([^)]*)\)")
 _ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,10}$")
 
 
-def _merge_pairs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
-    """Join adjacent tokens whose concatenation is a token of the other name ("hua wei" -> "huawei")."""
+def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+    """Join runs of up to four adjacent tokens whose concatenation is a token of the other name
+    ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu")."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        if i + 1 < len(tokens) and tokens[i] + tokens[i + 1] in other:
-            out.append(tokens[i] + tokens[i + 1])
-            i += 2
+        for j in range(min(len(tokens), i + 4), i + 1, -1):
+            if "".join(tokens[i:j]) in other:
+                out.append("".join(tokens[i:j]))
+                i = j
+                break
         else:
             out.append(tokens[i])
             i += 1
@@ -96,7 +108,7 @@ class Index:
             variants = {r["n"], *r.get("a", ())}
             origin = {v: v for v in variants}
             if r["s"] in el:  # EL names often carry ", City, Province"
-                origin.update({v.split(",")[0]: v for v in variants if "," in v})
+                origin.update({_without_place(v): v for v in variants if "," in v})
             for v in list(origin):  # "Name (ACRONYM)": the name and the acronym are each a name
                 m = _PAREN.search(v)
                 if m and _ACRONYM.match(m.group(1).strip()):
@@ -165,10 +177,12 @@ class Index:
     def candidates(self, q: Name) -> list[int]:
         """Name ids sharing (possibly misspelt) rare tokens with the query, best first."""
         acc: dict[int, float] = defaultdict(float)
-        terms = set(q.tokens) | {a + b for a, b in zip(q.tokens, q.tokens[1:])}
+        joined = {a + b for a, b in zip(q.tokens, q.tokens[1:])} - set(q.tokens)
         common: list[str] = []
-        for term in terms:
-            for t in self._similar_terms(term):
+        for term in [*set(q.tokens), *joined]:
+            # single tokens may be misspelt; joined pairs ("hua"+"wei") are looked up exactly
+            found = self._similar_terms(term) if term not in joined else ((term,) if term in self.postings else ())
+            for t in found:
                 ids = self.postings[t]
                 if len(ids) > COMMON_DF:
                     common.append(t)
@@ -180,7 +194,10 @@ class Index:
             for t in common:
                 for nid in self.postings[t][: CANDIDATES * 10]:
                     acc[nid] += self.idf[t]
-        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+        size = len(q.tokens) - sum(1 for t in joined if t in self.postings)
+        plain = self._plain
+        # best shared weight first; among equals, names of about the query's length
+        return heapq.nsmallest(CANDIDATES, acc, key=lambda nid: (-acc[nid], abs(len(plain[nid][1]) - size)))
 
     def screen(self, name: str, country: str | None = None) -> list[Match]:
         """Entries at or above the threshold, best first, one per entry."""
@@ -191,7 +208,10 @@ class Index:
         for nid in self.candidates(q):
             ei = self.entry_of[nid]
             s = score(q, self.name(nid), self.weight, country, tuple(self.lst.records[ei].get("c", ())))
-            if s.value >= THRESHOLD and s.value > best.get(ei, (0.0, "", ""))[0]:
+            held = best.get(ei)
+            primary = self.raw[nid] == self.lst.records[ei]["n"]
+            if s.value >= THRESHOLD and (held is None or s.value > held[0]
+                                         or (s.value == held[0] and primary)):
                 best[ei] = (s.value, self.raw[nid], s.explanation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [Match(self.lst.entry(ei), raw, round(v, 4), expl) for ei, (v, raw, expl) in ranked]
@@ -202,8 +222,8 @@ def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[
     """How alike two normalised names are, with the features that made the score."""
     if not q.tokens or not c.tokens:
         return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
-    qt = _merge_pairs(q.tokens, set(c.tokens))
-    ct = _merge_pairs(c.tokens, set(qt))
+    qt = tuple(dict.fromkeys(_merge_runs(q.tokens, set(c.tokens))))
+    ct = tuple(dict.fromkeys(_merge_runs(c.tokens, set(qt))))
     pairs = []
     used: dict[int, float] = {}
     for t in qt:

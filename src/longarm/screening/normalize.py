@@ -31,6 +31,8 @@ CHINESE_WORDS = {
     "南京": " nanjing ", "西安": " xian ", "长沙": " changsha ", "苏州": " suzhou ", "香港": " hong kong ",
     "澳门": " macau ", "分公司": " branch ", "实验室": " laboratory ", "设备": " equipment ",
     "材料": " materials ", "制造": " manufacturing ", "数字": " digital ", "智能": " intelligent ",
+    "终端": " device ", "服务": " service ", "云": " cloud ", "研发": " research and development ",
+    "东莞": " dongguan ",
 }
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CHINESE_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_WORDS), key=len, reverse=True)))
@@ -47,8 +49,17 @@ LEGAL_FORMS = {
     "pjsc": "jsc", "ooo": "llc", "zao": "jsc", "oao": "jsc", "pao": "jsc", "fze": "fze", "fzco": "fze",
     "fz llc": "fze", "pty": "pty", "lp": "lp", "llp": "llp", "sas": "sas", "bhd": "sdnbhd", "tbk": "tbk",
     "pt": "pt", "ltda": "ltda", "sac": "sac", "se": "se", "kft": "kft", "doo": "doo", "d o o": "doo",
-    "sp z o o": "spzoo", "spolka z o o": "spzoo",
+    "sp z o o": "spzoo", "spolka z o o": "spzoo", "limited liability company": "llc",
+    "limited liability partnership": "llp", "s a c": "sac", "pvt": "ltd", "private": "ltd",
+    "joint stock company": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc",
+    "open joint stock company": "jsc",
 }
+# Words that only describe the legal form ("Limited Liability Company", "Joint Stock Company"):
+# dropped when the name has a legal form, so a typo in one of them does not leave the others.
+DESIGNATORS = {"liability", "joint", "stock", "jointstock", "public", "closed", "open", "private",
+               "partnership", "limited", "company", "corporation"}
+# Misspelt legal-form words still count as legal forms ("LIMTIED", "COMPNAY").
+FUZZY_FORMS = {"limited": "ltd", "company": "co", "corporation": "corp", "incorporated": "inc"}
 _FORM_RX = re.compile(r"\b(" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r")\b")
 
 # Abbreviations and inflections folded to one token.
@@ -65,6 +76,7 @@ SYNONYMS = {
     "mach": "machinery", "and": "&", "et": "&", "und": "&", "y": "&",
 }
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "a", "an", "d", "s"}
 
 
@@ -111,6 +123,16 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def _fuzzy_form(tok: str) -> str | None:
+    if len(tok) < 6 or not tok.isalpha():
+        return None
+    from rapidfuzz.distance import Levenshtein
+    for word, form in FUZZY_FORMS.items():
+        if word[0] in tok[:2] and abs(len(tok) - len(word)) <= 2 and Levenshtein.distance(tok, word, score_cutoff=2) <= 2:
+            return form
+    return None
+
+
 def _stem(tok: str) -> str:
     """A light plural fold so that a misspelt plural lands near its singular."""
     if len(tok) <= 4 or not tok.isalpha():
@@ -136,12 +158,19 @@ def normalize(text: str) -> Name:
     tokens = []
     numbers = set()
     for raw in body.split():
+        form = _fuzzy_form(raw)
+        if form:
+            forms.add(form)
+            continue
         tok = _stem(SYNONYMS.get(raw, raw))
         if tok in STOP:
             continue
         if not tok.isalpha() and _DIGIT.search(tok):
-            numbers.add(tok)
+            numbers.update(_DIGITS.findall(tok))
         tokens.append(tok)
+    if forms:
+        tokens = [t for t in tokens if t not in DESIGNATORS] or tokens
+    tokens = list(dict.fromkeys(tokens))  # "Huawei Technologies Co., Ltd. (Huawei)": once is enough
     return Name(text, tuple(tokens), frozenset(forms), frozenset(numbers))
 
 
