@@ -1,0 +1,143 @@
+"""`lists update`: official formats, validation, the 10 % drop guard, atomic switch, URLs."""
+from __future__ import annotations
+
+import csv
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+SAMPLE = Path(__file__).parent / "data" / "consolidated-2022-sample.csv"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    env = {"LONGARM_HOME": str(tmp_path / "home"), "LONGARM_CACHE": str(tmp_path / "cache")}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return tmp_path / "home"
+
+
+def cli(*args):
+    return run_cli(*args)
+
+
+def test_bundled_list_is_in_service_by_default(home):
+    out = json.loads(cli("lists", "--json").stdout)
+    assert out[0]["in_service"] and out[0]["version"] == "CSL 2026-07-31"
+    assert out[0]["counts"]["Entity List (EL) - Bureau of Industry and Security"] == 3420
+    assert sum(out[0]["counts"].values()) == 25921
+
+
+def test_a_list_that_dropped_more_than_10_percent_is_refused_and_nothing_changes(home):
+    proc = cli("lists", "update", "--from", str(SAMPLE))
+    assert proc.returncode == 2 and "refused" in proc.stderr and "--from" in proc.stderr
+    assert not (home / "lists" / "current").exists()
+    assert json.loads(cli("screen", "Huawei Technologies Co., Ltd.", "--json").stdout)["lists_version"] \
+        == "CSL 2026-07-31"
+
+
+def test_forced_update_switches_and_results_name_the_new_version(home):
+    proc = cli("lists", "update", "--from", str(SAMPLE), "--force")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(cli("screen", "Chengdu Huawei Technologies Co., Ltd.", "--json").stdout)
+    assert out["lists_version"].startswith("CSL ") and out["lists_version"] != "CSL 2026-07-31"
+    assert any(m["list"] == "Entity List" for m in out["matches"])
+    listed = json.loads(cli("lists", "--json").stdout)
+    assert [v["in_service"] for v in listed] == [False, True]
+    # assess uses the list in service too
+    tx = {"as_of": "2024-06-01", "from_country": "US", "to_country": "CN",
+          "item": {"catalog_id": "nvidia-h20", "origin_country": "US"}, "end_uses": [],
+          "parties": [{"role": "end_user", "name": "Chengdu Huawei Technologies Co., Ltd.", "country": "CN"}]}
+    d = json.loads(cli("assess", "-", "--json", stdin=json.dumps(tx)).stdout)
+    assert d["outcome"] == "LICENSE_REQUIRED"
+
+
+def test_trade_gov_json_format_is_read(home, tmp_path):
+    with SAMPLE.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    results = [{"name": r["name"], "source": r["source"], "alt_names": [a for a in r["alt_names"].split(";") if a],
+                "addresses": [{"country": "CN"}], "license_requirement": r["license_requirement"],
+                "license_policy": r["license_policy"], "federal_register_notice": r["federal_register_notice"],
+                "programs": [r["programs"]], "type": r["type"], "entity_number": r["entity_number"]} for r in rows]
+    path = tmp_path / "consolidated.json"
+    path.write_text(json.dumps({"results": results}))
+    assert cli("lists", "update", "--from", str(path), "--force").returncode == 0
+    assert cli("screen", "Huawei Technologies Co., Ltd.").returncode == 0
+
+
+@pytest.mark.parametrize("content,message", [
+    ("name,foo\nX,Y\n", "missing column(s) source"),
+    ("{not json", "invalid JSON"),
+    ('{"something": 1}', "no 'results' list"),
+    ("source,name\nEntity List (EL) - Bureau of Industry and Security,\n", "line 2: name is empty"),
+    ("source,name\n", "no entries"),
+])
+def test_invalid_files_are_refused_with_the_reason(home, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    proc = cli("lists", "update", "--from", str(path), "--force")
+    assert proc.returncode == 2 and message in proc.stderr and proc.stdout == ""
+    assert not (home / "lists" / "current").exists()
+
+
+def test_missing_file_and_unreachable_url(home):
+    assert cli("lists", "update", "--from", "/no/such/file.csv").returncode == 2
+    proc = cli("lists", "update", "--from", "http://127.0.0.1:9/consolidated.csv")
+    assert proc.returncode == 2 and "cannot read" in proc.stderr
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_update_from_a_url_served_locally(home, tmp_path):
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "consolidated.csv").write_bytes(SAMPLE.read_bytes())
+    handler = lambda *a, **k: _Quiet(*a, directory=str(served), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/consolidated.csv"
+        proc = cli("lists", "update", "--from", url, "--force")
+        assert proc.returncode == 0, proc.stderr
+    finally:
+        server.shutdown()
+    meta = json.loads(next((home / "lists").glob("*/meta.json")).read_text())
+    assert meta["source"] == url and meta["replaced"] == "CSL 2026-07-31"
+
+
+def test_a_second_update_is_guarded_against_the_first(home, tmp_path):
+    assert cli("lists", "update", "--from", str(SAMPLE), "--force").returncode == 0
+    smaller = tmp_path / "smaller.csv"
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    smaller.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    proc = cli("lists", "update", "--from", str(smaller))
+    assert proc.returncode == 2 and "refused" in proc.stderr
+    assert sum(v["in_service"] for v in json.loads(cli("lists", "--json").stdout)) == 1
+
+
+def test_screen_and_match_commands(home, tmp_path):
+    out = json.loads(cli("screen", "华为技术有限公司", "--country", "CN", "--json").stdout)
+    assert out["query"] == "华为技术有限公司" and out["matches"][0]["score"] >= 0.85
+    assert {"matched_name", "list", "score", "entity_number", "license_requirement", "license_policy",
+            "federal_register", "explanation"} <= set(out["matches"][0])
+    m = json.loads(cli("match", "Mwangi & Sons", "Mwangi & Daughters", "--json").stdout)
+    assert m["match"] is False and 0 <= m["score"] <= 1 and m["explanation"]
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text('name1,name2\n"Huawei Technologies Co., Ltd.",HUAWEI TECH CO LTD\nCORP,Acme Corp\n')
+    res = json.loads(cli("match", "--pairs", str(pairs), "--json").stdout)
+    assert [r["match"] for r in res] == [True, False]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    proc = cli("match", "--pairs", str(bad), "--json")
+    assert proc.returncode == 2 and proc.stderr.startswith("--pairs")
+    assert cli("screen", "x", "--country", "ZZ").returncode == 2
