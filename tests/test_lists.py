@@ -23,8 +23,8 @@ def home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
-def cli(*args):
-    return run_cli(*args)
+def cli(*args, stdin=None):
+    return run_cli(*args, stdin=stdin)
 
 
 def test_bundled_list_is_in_service_by_default(home):
