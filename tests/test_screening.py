@@ -90,3 +90,20 @@ def test_precision_recall_f1_floors():
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     assert precision >= 0.97 and recall >= 0.95 and f1 >= 0.96, (precision, recall, f1)
+
+
+def test_screening_finds_the_listed_entry_for_every_positive_variant():
+    """The index (candidates, pruning) must not lose what the pairwise score accepts."""
+    idx = index_for()
+    rows = [r for r in load_eval() if r["label"] == "1"]
+    found = 0
+    for r in rows:
+        found += any(m.score >= THRESHOLD and (m.entry.name == r["name2"] or r["name2"] in m.entry.alt_names)
+                     for m in idx.screen(r["name1"]))
+    assert found / len(rows) >= 0.95, found / len(rows)
+
+
+@pytest.mark.parametrize("name", ["China Electronics Technology Group Corporation",
+                                  "National University of Defense Technology"])
+def test_names_made_of_common_words_are_still_found(name):
+    assert any(m.entry.name.startswith(name) and m.score >= THRESHOLD for m in index_for().screen(name))

@@ -40,7 +40,8 @@ TOKEN_MATCH = 0.90
 UNMATCHED_PENALTY = 0.12
 NUMBER_FACTOR = 0.5
 CANDIDATES = 40
-COMMON_DF = 3000
+RARE_DF = 800   # a term in more names than this only adds weight to candidates
+PRUNE = 0.66  # share of the query's weight a candidate must share to be able to reach THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ _ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,10}$")
 def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
     """Join runs of up to four adjacent tokens whose concatenation is a token of the other name
     ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu")."""
+    if len(tokens) < 2:
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -132,17 +135,20 @@ class Index:
         total = len(self.entry_of)
         self.idf = idf if idf is not None else {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
         self.max_idf = math.log(1 + total)
-        self._by_length: dict[int, list[str]] | None = None
+        self._by_shape: dict[tuple[int, str], list[str]] | None = None
+        self._sets: dict[int, frozenset[int]] = {}
 
     @property
-    def by_length(self) -> dict[int, list[str]]:
-        """Indexed terms by length, for the typo search (built on first use)."""
-        if self._by_length is None:
-            by_length: dict[int, list[str]] = defaultdict(list)
+    def by_shape(self) -> dict[tuple[int, str], list[str]]:
+        """Indexed terms by (length, first letter) and (length, -last letter), for the typo search:
+        one or two edits rarely change both ends of a word. Built on first use."""
+        if self._by_shape is None:
+            shape: dict[tuple[int, str], list[str]] = defaultdict(list)
             for t in self.postings:
-                by_length[len(t)].append(t)
-            self._by_length = dict(by_length)
-        return self._by_length
+                shape[(len(t), t[0])].append(t)
+                shape[(len(t), "-" + t[-1])].append(t)
+            self._by_shape = dict(shape)
+        return self._by_shape
 
     def state(self) -> tuple:  # type: ignore[type-arg]
         """Plain data (marshal-able) from which the index is restored without re-normalising."""
@@ -167,37 +173,58 @@ class Index:
             return (term,)
         if len(term) < 5:
             return ()
-        found: list[str] = []
+        found: set[str] = set()
         for n in range(len(term) - 2, len(term) + 3):
-            for t, _, _ in process.extract_iter(term, self.by_length.get(n, ()), scorer=Levenshtein.distance,
-                                                score_cutoff=2):
-                found.append(t)
-        return tuple(found)
+            for key in ((n, term[0]), (n, "-" + term[-1])):
+                for t, _, _ in process.extract_iter(term, self.by_shape.get(key, ()), scorer=Levenshtein.distance,
+                                                    score_cutoff=2):
+                    found.add(t)
+        return tuple(sorted(found))
 
     def candidates(self, q: Name) -> list[int]:
-        """Name ids sharing (possibly misspelt) rare tokens with the query, best first."""
-        acc: dict[int, float] = defaultdict(float)
+        """Name ids sharing (possibly misspelt) tokens with the query, best first.
+
+        Rare terms create candidates; common terms (in more than RARE_DF names) only add weight
+        to candidates already found, unless the query has nothing else. A candidate that cannot
+        share PRUNE of the query's weight cannot reach THRESHOLD and is dropped unscored.
+        """
         joined = {a + b for a, b in zip(q.tokens, q.tokens[1:])} - set(q.tokens)
-        common: list[str] = []
+        terms: list[tuple[float, list[int]]] = []
         for term in [*set(q.tokens), *joined]:
             # single tokens may be misspelt; joined pairs ("hua"+"wei") are looked up exactly
             found = self._similar_terms(term) if term not in joined else ((term,) if term in self.postings else ())
-            for t in found:
-                ids = self.postings[t]
-                if len(ids) > COMMON_DF:
-                    common.append(t)
-                    continue
-                w = self.idf[t]
+            w = self.weight(term)  # the query term's own weight, as the score uses it
+            terms += [(w, self.postings[t]) for t in found]
+        floor = PRUNE * sum(self.weight(t) for t in _merge_runs(q.tokens, joined & self.postings.keys()))
+        # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
+        # the floor, cannot be a candidate; so only those terms create candidates
+        terms.sort(key=lambda x: (-x[0], len(x[1])))
+        rest = sum(w for w, _ in terms)
+        acc: dict[int, float] = defaultdict(float)
+        extra: list[tuple[float, list[int]]] = []
+        for w, ids in terms:
+            if rest >= floor and (len(ids) <= RARE_DF or not acc):
                 for nid in ids:
                     acc[nid] += w
-        if not acc:  # only very common words: fall back to their postings
-            for t in common:
-                for nid in self.postings[t][: CANDIDATES * 10]:
-                    acc[nid] += self.idf[t]
+                rest -= w
+            else:
+                extra.append((w, ids))
+        for w, ids in extra:
+            members = self._members(ids)
+            for nid in acc:
+                if nid in members:
+                    acc[nid] += w
+        kept = [nid for nid, w in acc.items() if w >= floor]
         size = len(q.tokens) - sum(1 for t in joined if t in self.postings)
         plain = self._plain
         # best shared weight first; among equals, names of about the query's length
-        return heapq.nsmallest(CANDIDATES, acc, key=lambda nid: (-acc[nid], abs(len(plain[nid][1]) - size)))
+        return heapq.nsmallest(CANDIDATES, kept, key=lambda nid: (-acc[nid], abs(len(plain[nid][1]) - size)))
+
+    def _members(self, ids: list[int]) -> frozenset[int]:
+        key = id(ids)
+        if key not in self._sets:
+            self._sets[key] = frozenset(ids)
+        return self._sets[key]
 
     def screen(self, name: str, country: str | None = None) -> list[Match]:
         """Entries at or above the threshold, best first, one per entry."""
