@@ -26,6 +26,14 @@ def _emit(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def _audit(kind: str, subject: str, payload: dict[str, Any]) -> None:
+    """Append to the audit log; a store that cannot be written is reported, never fatal."""
+    from longarm.store import record_quietly
+    warning = record_quietly(kind, subject, payload)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+
+
 def _as_of(text: Optional[str]) -> dt.date:
     return dt.date.today() if text is None else inputs.parse_date(text, "--as-of")
 
@@ -155,6 +163,8 @@ def assess(
 
     tx = inputs.transaction(inputs.read_document(file))
     d = run(tx)
+    _audit("assess", tx.item.catalog_id or tx.item.name or tx.to_country,
+           {"transaction": tx.model_dump(mode="json"), "outcome": d.outcome, "determination": d.model_dump(mode="json")})
     if as_json:
         typer.echo(d.model_dump_json(indent=2))
     else:
@@ -170,6 +180,7 @@ def screen(
     """Matches of one name against the restricted-party lists in service, best first."""
     from longarm.screening import service
     result = service.screen_name(name, _country(country))
+    _audit("screen", name, result)
     if as_json:
         _emit(result)
         return
@@ -253,6 +264,80 @@ def lists_update(
 
 
 @app.command()
+def batch(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="order book: .csv, .parquet or .jsonl")],
+    out: Annotated[Path, typer.Option("--out", help="result file: .csv, .parquet or .jsonl")],
+    engine: Annotated[str, typer.Option("--engine", help="local | dask")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="write an HTML summary here")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store (audit log, runs)")] = None,
+    partition_rows: Annotated[int, typer.Option("--partition-rows", min=1)] = 20_000,
+) -> None:
+    """Assess every row of an order book; resumable, recorded in the audit log."""
+    from longarm import batch as batch_mod
+    if scheduler and engine != "dask":
+        raise InputError(Problem("--scheduler", "only with --engine dask"))
+    update, stop = batch_mod.progress_bar()
+    try:
+        result = batch_mod.run(input_path, out, engine=engine, scheduler=scheduler, partition_rows=partition_rows,
+                               store_path=store, report=report, progress=update)
+    finally:
+        stop()
+    counts = ", ".join(f"{k} {v:,}" for k, v in result["counts"].items())
+    typer.echo(f"{result['rows']:,} rows -> {result['output']} (run {result['run_id']}; {counts})", err=True)
+
+
+audit_app = typer.Typer(help="The tamper-evident audit log of every determination.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(store: Annotated[Optional[Path], typer.Option("--store")] = None) -> None:
+    """Check the hash chain; name every changed, removed or reordered record (exit 1 if any)."""
+    from longarm.store import Store
+    s = Store(store)
+    problems, count = s.verify(), s.db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    s.close()
+    if problems:
+        for p in problems:
+            typer.echo(f"BROKEN: {p}")
+        raise typer.Exit(1)
+    typer.echo(f"ok: {count:,} records, chain intact")
+
+
+@audit_app.command("show")
+def audit_show(store: Annotated[Optional[Path], typer.Option("--store")] = None,
+               limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The most recent audit records."""
+    from longarm.store import Store
+    s = Store(store)
+    recs = s.records(limit=limit)
+    s.close()
+    if as_json:
+        _emit(recs)
+        return
+    for r in recs:
+        p = r["payload"]
+        summary = p.get("outcome") or (f"{len(p.get('matches', []))} match(es)" if "matches" in p else "")
+        typer.echo(f"{r['seq']:>8} {r['ts'][:19]} {r['kind']:<10} {r['subject'] or '':<30.30} {summary}")
+
+
+@audit_app.command("export")
+def audit_export(out: Annotated[Path, typer.Option("--out", help="JSON Lines file")],
+                 store: Annotated[Optional[Path], typer.Option("--store")] = None) -> None:
+    """Every audit record, with its hashes, as JSON Lines."""
+    from longarm.store import Store
+    s = Store(store)
+    recs = s.records()
+    s.close()
+    with out.open("w", encoding="utf-8") as f:
+        for r in recs:
+            f.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+    typer.echo(f"wrote {len(recs):,} records to {out}", err=True)
+
+
+@app.command()
 def rules(markdown: Annotated[bool, typer.Option("--markdown", help="the README section")] = True) -> None:
     """Every rule longarm applies, with its citation, dates and source."""
     from longarm.rules.registry import markdown as table
@@ -280,7 +365,9 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # returns the code of a typer.Exit instead of raising it
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except InputError as e:
         for p in e.problems:
             typer.echo(str(p), err=True)
