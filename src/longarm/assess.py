@@ -9,11 +9,12 @@ and under the other one; where they differ, `warnings` says how.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from longarm import destinations, params
 from longarm.classify import classify
 from longarm.model import (
-    Citation, Determination, GeneralProhibition, ItemResult, LicenseException, LicenseRequirement,
+    Citation, Determination, GeneralProhibition, Item, ItemResult, LicenseException, LicenseRequirement,
     ScreeningHit, Transaction,
 )
 from longarm.rules import exceptions, jurisdiction, licensing, prohibitions
@@ -221,13 +222,23 @@ def _summary(d: Determination) -> tuple:
             tuple(e.name for e in d.license_exceptions))
 
 
+@lru_cache(maxsize=4096)
+def _classified(item_json: str, on: dt.date, role: str | None) -> ItemResult:
+    """Classification is a pure function of the item's facts and the date: decided once."""
+    return classify(Item.model_validate_json(item_json), on, role)
+
+
 def assess(tx: Transaction) -> Determination:
     """Decide `tx` under its posture; where the other posture decides differently, say so in `warnings`."""
-    item = classify(tx.item, tx.as_of, tx.exporter.role)
+    item = _classified(tx.item.model_dump_json(), tx.as_of, tx.exporter.role).model_copy(deep=True)
     hits, screen_findings, screen_warnings = screen_parties(tx)
     main, cases = _evaluate(tx, item, tx.posture, hits, screen_findings, screen_warnings)
     other_posture = "enforced" if tx.posture == "text" else "text"
-    other, _ = _evaluate(tx, item, other_posture, hits, screen_findings, screen_warnings)
+    # the postures can only differ while an enforcement statement is in force
+    if params.in_force("licensing", "enforcement", tx.as_of) is None:
+        other = main
+    else:
+        other, _ = _evaluate(tx, item, other_posture, hits, screen_findings, screen_warnings)
     if _summary(main) != _summary(other):
         reqs = "; ".join(f"{r.citation} ({r.reason})" for r in other.license_requirements) or "none"
         main.warnings.insert(0, f"posture '{other_posture}' differs: outcome {other.outcome}, license required "

@@ -1,9 +1,11 @@
 """Order books: every row decided by the same `assess` as a single determination.
 
-Rows are read as text (CSV, Parquet or JSON Lines, by extension), grouped into partitions
-and decided by `decide_partition`, the one function both engines run: locally in this process,
-or on a Dask cluster (`engine="dask"`). Inside a partition identical facts are decided once
-(determinations are pure functions of their facts) and each party name is screened once.
+Rows are read as text (CSV, Parquet or JSON Lines, by extension). The work is columnar and in
+two stages, each split into partitions that both engines run with the same functions — worker
+processes on this machine (`local`) or a Dask cluster (`dask`): `screen_partition` screens
+each distinct party once; `decide_partition` decides each distinct set of facts once (a
+determination is a pure function of its facts; the party counts through its screening result).
+Results join back to the rows in order.
 
 Resumable: each finished partition is written atomically to `OUTPUT.parts/`, with a manifest
 binding the run to its input's hash and parameters; a restarted run with the same arguments
@@ -139,16 +141,32 @@ def _decide_one(row: dict[str, str]) -> dict[str, str]:
     }
 
 
+def screen_partition(parties: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """Screening results for distinct (end_user, end_user_country) pairs, as JSON text."""
+    from longarm.screening.match import index_for
+    idx = index_for()
+    out = []
+    for p in parties:
+        country = (p["end_user_country"] or "").strip().upper() or None
+        found = idx.screen(p["end_user"].strip(), country)
+        out.append({"end_user": p["end_user"], "end_user_country": p["end_user_country"],
+                    "hits": json.dumps([[m.entry_index, m.matched_name, m.score, m.explanation] for m in found],
+                                       ensure_ascii=False),
+                    "hits_key": ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)})
+    return out
+
+
 def decide_partition(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    """Results for a partition of rows, in order; identical facts are decided once."""
-    cache: dict[tuple[str, ...], dict[str, str]] = {}
+    """Results for representative rows, in order, each decided by `assess` (screening results
+    computed by `screen_partition` are reused, not recomputed)."""
+    from longarm.screening.match import index_for
+    idx = index_for()
     out = []
     for row in rows:
-        key = tuple((row.get(c) or "").strip() for c in INPUT_COLUMNS if c != "order_id") \
-            + (("" if (row.get("order_id") or "").strip() else "missing-order-id"),)
-        if key not in cache:
-            cache[key] = _decide_one(row)
-        out.append(cache[key])
+        if row.get("hits"):
+            country = (row.get("end_user_country") or "").strip().upper() or None
+            idx.remember(row["end_user"].strip(), country, [tuple(h) for h in json.loads(row["hits"])])
+        out.append({"key": row["key"], **_decide_one(row)})
     return out
 
 
@@ -171,10 +189,63 @@ def _write(df: pl.DataFrame, path: Path, fmt: str) -> None:
     os.replace(tmp, path)
 
 
+class _Stages:
+    """Partitions of work whose results are kept in `parts_dir` (so a killed run resumes)."""
+
+    def __init__(self, parts_dir: Path, engine: str, scheduler: str | None,
+                 progress: Callable[[int, int], None] | None):
+        self.parts_dir, self.engine, self.scheduler, self.progress = parts_dir, engine, scheduler, progress
+
+    def run(self, name: str, func: Callable[[Sequence[dict[str, str]]], list[dict[str, str]]],
+            table: pl.DataFrame, size: int, schema: dict[str, Any]) -> pl.DataFrame:
+        n = table.height
+        bounds = [(a, min(a + size, n)) for a in range(0, n, size)]
+        path = lambda k: self.parts_dir / f"{name}-{k:05d}.parquet"  # noqa: E731
+        todo = [k for k in range(len(bounds)) if not path(k).exists()]
+        done = n - sum(bounds[k][1] - bounds[k][0] for k in todo)
+        if self.progress:
+            self.progress(done, n)
+
+        def rows(k: int) -> list[dict[str, str]]:
+            a, b = bounds[k]
+            return table.slice(a, b - a).to_dicts()
+
+        def finish(k: int, results: list[dict[str, str]]) -> None:
+            nonlocal done
+            _write(pl.DataFrame(results, schema=schema), path(k), "parquet")
+            done += bounds[k][1] - bounds[k][0]
+            if self.progress:
+                self.progress(done, n)
+
+        if self.engine == "dask" and todo:
+            from longarm.distributed import map_partitions
+            for k, res in map_partitions(func, [(k, rows(k)) for k in todo], self.scheduler):
+                finish(k, res)
+        elif len(todo) > 1 and (os.cpu_count() or 1) > 1:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            with ProcessPoolExecutor(os.cpu_count()) as pool:
+                futures = {pool.submit(func, rows(k)): k for k in todo}
+                for f in as_completed(futures):
+                    finish(futures[f], f.result())
+        else:
+            for k in todo:
+                finish(k, func(rows(k)))
+        if not bounds:
+            return pl.DataFrame(schema=schema)
+        return pl.concat([pl.read_parquet(path(k)) for k in range(len(bounds))])
+
+
+KEY_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("order_id", "end_user"))
+
+
 def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler: str | None = None,
         partition_rows: int = PARTITION_ROWS, store_path: Path | None = None, report: Path | None = None,
         progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Decide every row of `input_path` into `output_path`; resumes a killed run with the same arguments."""
+    """Decide every row of `input_path` into `output_path`; resumes a killed run with the same arguments.
+
+    Columnar: each distinct party is screened once; rows whose facts are the same (the party
+    counting only through its screening result) are decided once; results join back in order.
+    """
     from longarm import __version__
     from longarm.screening.lists import current
     from longarm.store import Store
@@ -202,56 +273,44 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     if not manifest.exists():
         manifest.write_text(json.dumps(params, sort_keys=True), "utf-8")
     run_id = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    stages = _Stages(parts_dir, engine, scheduler, progress)
 
-    n = df.height
-    bounds = [(i, min(i + partition_rows, n)) for i in range(0, n, partition_rows)] or [(0, 0)]
-    todo = [k for k in range(len(bounds)) if not (parts_dir / f"part-{k:05d}.parquet").exists()]
-    done_rows = sum(bounds[k][1] - bounds[k][0] for k in range(len(bounds)) if k not in todo)
-    if progress:
-        progress(done_rows, n)
-
-    def finish(k: int, results: list[dict[str, str]]) -> None:
-        nonlocal done_rows
-        part = pl.DataFrame(results, schema={c: pl.Utf8 for c in RESULT_COLUMNS})
-        _write(part, parts_dir / f"part-{k:05d}.parquet", "parquet")
-        done_rows += bounds[k][1] - bounds[k][0]
-        if progress:
-            progress(done_rows, n)
-
-    def rows_of(k: int) -> list[dict[str, str]]:
-        a, b = bounds[k]
-        return df.slice(a, b - a).to_dicts()
-
-    if engine == "local":
-        for k in todo:
-            finish(k, decide_partition(rows_of(k)))
-    else:
-        from longarm.distributed import map_partitions
-        for k, results in map_partitions(decide_partition, [(k, rows_of(k)) for k in todo], scheduler):
-            finish(k, results)
-
-    results = pl.concat([pl.read_parquet(parts_dir / f"part-{k:05d}.parquet") for k in range(len(bounds))]) \
-        if n else pl.DataFrame(schema={c: pl.Utf8 for c in RESULT_COLUMNS})
+    work = df.with_row_index("__row").with_columns(
+        [pl.lit("").alias(c) for c in INPUT_COLUMNS if c not in df.columns])
+    parties = work.filter(pl.col("end_user").str.strip_chars() != "") \
+        .select("end_user", "end_user_country").unique(maintain_order=True)
+    screened = stages.run("screen", screen_partition, parties, partition_rows,
+                          {"end_user": pl.Utf8, "end_user_country": pl.Utf8, "hits": pl.Utf8, "hits_key": pl.Utf8})
+    work = work.join(screened, on=["end_user", "end_user_country"], how="left", maintain_order="left") \
+        .with_columns(pl.col("hits").fill_null(""), pl.col("hits_key").fill_null(""))
+    work = work.with_columns(
+        pl.concat_str([*(pl.col(c).str.strip_chars() for c in KEY_COLUMNS), pl.col("hits_key"),
+                       (pl.col("end_user").str.strip_chars() != "").cast(pl.Utf8),
+                       (pl.col("order_id").str.strip_chars() == "").cast(pl.Utf8)],
+                      separator="\x1f").alias("key"))
+    reps = work.unique(subset="key", keep="first", maintain_order=True) \
+        .select("key", *INPUT_COLUMNS, "hits")
+    decided = stages.run("decide", decide_partition, reps, max(1, partition_rows // 10),
+                         {"key": pl.Utf8, **{c: pl.Utf8 for c in RESULT_COLUMNS}})
+    results = work.select("__row", "key").join(decided, on="key", how="left", maintain_order="left") \
+        .sort("__row").select(RESULT_COLUMNS)
     carried = df.rename({"eccn": "declared_eccn"}) if "eccn" in df.columns else df
     final = pl.concat([carried, results], how="horizontal")
     _write(final, output_path, out_fmt)
-    counts = dict(Counter(final["outcome"].to_list()))
-    counts = {("INVALID" if k == "" else k): v for k, v in sorted(counts.items())}
+    counts = {("INVALID" if k in ("", None) else k): v
+              for k, v in sorted(Counter(final["outcome"].fill_null("").to_list()).items())}
 
     store = Store(store_path)
     try:
-        if store.run_finished(run_id):  # a restart after the run was recorded: record it once
-            store.close()
-            shutil.rmtree(parts_dir, ignore_errors=True)
-            return {"run_id": run_id, "rows": n, "counts": counts, "output": str(output_path),
-                    "input_sha256": in_hash, "lists_version": lists_version}
-        store.start_run(run_id, input_path=str(input_path), input_sha256=in_hash, ruleset=_ruleset_note(),
-                        lists_version=lists_version, longarm_version=__version__,
-                        params={"engine": engine, "partition_rows": partition_rows, "output": str(output_path)})
-        store.append("batch-row", ((row["order_id"], {k: row[k] for k in ("order_id", *RESULT_COLUMNS)})
-                                   for row in final.select(["order_id", *RESULT_COLUMNS]).iter_rows(named=True)),
-                     run_id=run_id)
-        store.finish_run(run_id, counts)
+        if not store.run_finished(run_id):  # a restart after the run was recorded records it once
+            store.start_run(run_id, input_path=str(input_path), input_sha256=in_hash, ruleset=_ruleset_note(),
+                            lists_version=lists_version, longarm_version=__version__,
+                            params={"engine": engine, "partition_rows": partition_rows,
+                                    "output": str(output_path)})
+            store.append("batch-row", ((row[0], dict(zip(("order_id", *RESULT_COLUMNS), row)))
+                                       for row in final.select("order_id", *RESULT_COLUMNS).iter_rows()),
+                         run_id=run_id)
+            store.finish_run(run_id, counts)
     finally:
         store.close()
     if report is not None:
@@ -259,8 +318,9 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
         write_report(final, report, run_id=run_id, input_path=input_path, counts=counts,
                      lists_version=lists_version)
     shutil.rmtree(parts_dir, ignore_errors=True)
-    return {"run_id": run_id, "rows": n, "counts": counts, "output": str(output_path),
-            "input_sha256": in_hash, "lists_version": lists_version}
+    return {"run_id": run_id, "rows": df.height, "counts": counts, "output": str(output_path),
+            "input_sha256": in_hash, "lists_version": lists_version, "distinct_parties": parties.height,
+            "distinct_determinations": reps.height}
 
 
 def _ruleset_note() -> str:

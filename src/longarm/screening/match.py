@@ -60,6 +60,7 @@ class Match:
     matched_name: str
     score: float
     explanation: str
+    entry_index: int = -1
 
 
 def _without_place(name: str) -> str:
@@ -137,6 +138,7 @@ class Index:
         self.max_idf = math.log(1 + total)
         self._by_shape: dict[tuple[int, str], list[str]] | None = None
         self._sets: dict[int, frozenset[int]] = {}
+        self._screened: dict[tuple[str, str | None], list[Match]] = {}
 
     @property
     def by_shape(self) -> dict[tuple[int, str], list[str]]:
@@ -227,7 +229,15 @@ class Index:
         return self._sets[key]
 
     def screen(self, name: str, country: str | None = None) -> list[Match]:
-        """Entries at or above the threshold, best first, one per entry."""
+        """Entries at or above the threshold, best first, one per entry (each name screened once)."""
+        key = (name, country)
+        if key not in self._screened:
+            if len(self._screened) > 200_000:
+                self._screened.clear()
+            self._screened[key] = self._screen(name, country)
+        return self._screened[key]
+
+    def _screen(self, name: str, country: str | None) -> list[Match]:
         q = normalize(name)
         if not q.tokens:
             return []
@@ -241,7 +251,12 @@ class Index:
                                          or (s.value == held[0] and primary)):
                 best[ei] = (s.value, self.raw[nid], s.explanation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        return [Match(self.lst.entry(ei), raw, round(v, 4), expl) for ei, (v, raw, expl) in ranked]
+        return [Match(self.lst.entry(ei), raw, round(v, 4), expl, ei) for ei, (v, raw, expl) in ranked]
+
+    def remember(self, name: str, country: str | None, found: list[tuple[int, str, float, str]]) -> None:
+        """Seed the per-process screening cache with results computed elsewhere (batch workers)."""
+        self._screened[(name, country)] = [Match(self.lst.entry(ei), raw, score, expl, ei)
+                                           for ei, raw, score, expl in found]
 
 
 def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[no-untyped-def]
