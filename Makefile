@@ -21,12 +21,16 @@ demo: $(STAMP)
 	$(BIN)/longarm chips --plot demo/chips-2024-01-01.png --as-of 2024-01-01
 	$(BIN)/longarm assess examples/h100-to-china-2024.yaml
 	$(BIN)/longarm assess examples/ascend-910c-use-malaysia-2025.yaml
+	$(BIN)/longarm screen "华为技术有限公司" --country CN
+	$(BIN)/longarm batch examples/order-book.csv --out demo/order-book-results.csv --report demo/report.html
+	$(BIN)/longarm audit verify
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch_bench.py > bench/batch-1m.json
 
 docs: $(STAMP)
 	$(BIN)/python -m longarm.docs README.md

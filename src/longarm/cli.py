@@ -274,6 +274,8 @@ def batch(
     partition_rows: Annotated[int, typer.Option("--partition-rows", min=1)] = 20_000,
 ) -> None:
     """Assess every row of an order book; resumable, recorded in the audit log."""
+    import gc
+    gc.enable()  # a long run (and its forked workers) needs the collector
     from longarm import batch as batch_mod
     if scheduler and engine != "dask":
         raise InputError(Problem("--scheduler", "only with --engine dask"))
@@ -353,6 +355,8 @@ def version() -> None:
 def main() -> None:
     """Entry point: the contract's exit codes; the process ends without tearing down the
     screening index object by object (a short-lived command needs no clean-up)."""
+    import gc
+    gc.disable()  # a short-lived command builds many long-lived objects; collection only costs time
     code = 0
     try:
         _run()

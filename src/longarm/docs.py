@@ -35,7 +35,17 @@ def catalogue_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"rules": rules_markdown, "catalogue": catalogue_table}
+def bench_table() -> str:
+    """The benchmark table as last recorded by `make bench` (bench/RESULTS.md)."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "RESULTS.md"
+    if not path.is_file():
+        return "(run `make bench`)\n"
+    lines = path.read_text("utf-8").splitlines()
+    return "\n".join(line for line in lines if line.startswith("|") or line.startswith("Measured")) + "\n"
+
+
+SECTIONS: dict[str, Callable[[], str]] = {"rules": rules_markdown, "catalogue": catalogue_table,
+                                          "bench": bench_table}
 
 
 def render(text: str) -> str:
