@@ -143,16 +143,18 @@ def _decide_one(row: dict[str, str]) -> dict[str, str]:
 
 def screen_partition(parties: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """Screening results for distinct (end_user, end_user_country) pairs, as JSON text."""
+    from longarm.screening.lists import bulk_load
     from longarm.screening.match import index_for
     idx = index_for()
     out = []
-    for p in parties:
-        country = (p["end_user_country"] or "").strip().upper() or None
-        found = idx.screen(p["end_user"].strip(), country)
-        out.append({"end_user": p["end_user"], "end_user_country": p["end_user_country"],
-                    "hits": json.dumps([[m.entry_index, m.matched_name, m.score, m.explanation] for m in found],
-                                       ensure_ascii=False),
-                    "hits_key": ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)})
+    with bulk_load():  # no cyclic collection over the growing screening cache
+        for p in parties:
+            country = (p["end_user_country"] or "").strip().upper() or None
+            found = idx.screen(p["end_user"].strip(), country)
+            out.append({"end_user": p["end_user"], "end_user_country": p["end_user_country"],
+                        "hits": json.dumps([[m.entry_index, m.matched_name, m.score, m.explanation] for m in found],
+                                           ensure_ascii=False),
+                        "hits_key": ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)})
     return out
 
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
@@ -136,21 +135,32 @@ class Index:
         total = len(self.entry_of)
         self.idf = idf if idf is not None else {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
         self.max_idf = math.log(1 + total)
-        self._by_shape: dict[tuple[int, str], list[str]] | None = None
+        self._deletes: dict[str, list[str]] | None = None
+        self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
         self._screened: dict[tuple[str, str | None], list[Match]] = {}
 
     @property
-    def by_shape(self) -> dict[tuple[int, str], list[str]]:
-        """Indexed terms by (length, first letter) and (length, -last letter), for the typo search:
-        one or two edits rarely change both ends of a word. Built on first use."""
-        if self._by_shape is None:
-            shape: dict[tuple[int, str], list[str]] = defaultdict(list)
-            for t in self.postings:
-                shape[(len(t), t[0])].append(t)
-                shape[(len(t), "-" + t[-1])].append(t)
-            self._by_shape = dict(shape)
-        return self._by_shape
+    def deletes(self) -> dict[str, list[str]]:
+        """Each indexed term of five letters or more under each of its one-letter deletions
+        (a symmetric-delete typo index); built on the first typo lookup."""
+        if self._deletes is None:
+            path = self.cache_path.with_suffix(".deletes.marshal") if self.cache_path else None
+            try:
+                with bulk_load():
+                    self._deletes = marshal.loads(path.read_bytes()) if path else None
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+            if self._deletes is None:
+                table: dict[str, list[str]] = defaultdict(list)
+                for t in self.postings:
+                    if len(t) >= 5:
+                        for i in range(len(t)):
+                            table[t[:i] + t[i + 1:]].append(t)
+                self._deletes = dict(table)
+                if path:
+                    _save(path, self._deletes)
+        return self._deletes
 
     def state(self) -> tuple:  # type: ignore[type-arg]
         """Plain data (marshal-able) from which the index is restored without re-normalising."""
@@ -170,18 +180,19 @@ class Index:
 
     @lru_cache(maxsize=100_000)
     def _similar_terms(self, term: str) -> tuple[str, ...]:
-        """The term itself if indexed, else indexed terms within two edits (typos)."""
+        """The term itself if indexed, else indexed terms one edit (or one transposition) away."""
         if term in self.postings:
             return (term,)
         if len(term) < 5:
             return ()
-        found: set[str] = set()
-        for n in range(len(term) - 2, len(term) + 3):
-            for key in ((n, term[0]), (n, "-" + term[-1])):
-                for t, _, _ in process.extract_iter(term, self.by_shape.get(key, ()), scorer=Levenshtein.distance,
-                                                    score_cutoff=2):
-                    found.add(t)
-        return tuple(sorted(found))
+        table = self.deletes
+        found = set(table.get(term, ()))                      # a letter was dropped from the query
+        for i in range(len(term)):
+            d = term[:i] + term[i + 1:]
+            if d in self.postings:                             # a letter was added to the query
+                found.add(d)
+            found.update(table.get(d, ()))                     # a letter was changed or swapped
+        return tuple(sorted(t for t in found if Levenshtein.distance(t, term, score_cutoff=2) <= 2))
 
     def candidates(self, q: Name) -> list[int]:
         """Name ids sharing (possibly misspelt) tokens with the query, best first.
@@ -330,18 +341,23 @@ def load_index(lst: ScreeningList) -> Index:
     path = cache_dir() / f"index-{lst.digest[:16]}-{_code_digest()}.marshal"
     try:
         with bulk_load():
-            return Index(lst, marshal.loads(path.read_bytes()))
+            index = Index(lst, marshal.loads(path.read_bytes()))
     except (OSError, ValueError, EOFError, TypeError):
-        pass
-    index = Index(lst)
+        index = Index(lst)
+        _save(path, index.state())
+    index.cache_path = path
+    return index
+
+
+def _save(path: Path, data: object) -> None:
+    """Write a cache file atomically; a read-only cache only means rebuilding next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(marshal.dumps(index.state()))
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, path)
     except OSError:
-        pass  # a read-only home still screens; it only rebuilds each time
-    return index
+        pass
 
 
 _INDEXES: dict[str, Index] = {}
