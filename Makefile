@@ -29,8 +29,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_bench.py > bench/batch-1m.json
+	$(BIN)/python bench/run.py
+	$(BIN)/python -m longarm.docs README.md
 
 docs: $(STAMP)
 	$(BIN)/python -m longarm.docs README.md
