@@ -79,10 +79,12 @@ def _affiliates(case: Case) -> list[Requirement]:
     if status == "unknown":
         case.warn(f"Affiliates (50 %) rule: {entry['text']}")
     if not owned:
-        if status == "active" or status == "unknown":
-            case.note("15 CFR 744.11 (Affiliates rule, 90 FR 47201)",
-                      "no party is stated to be at least 50 % owned by Entity List parties "
-                      "(parties[].owned_50pct_by_listed_entity)")
+        case.note("15 CFR 744.11 (Affiliates rule, 90 FR 47201)",
+                  "no party is stated to be at least 50 % owned by Entity List parties "
+                  "(parties[].owned_50pct_by_listed_entity)")
+        if status == "active" and any(p.owned_50pct_by_listed_entity is None for p in case.tx.parties):
+            case.warn("Affiliates (50 %) rule in force: whether each party is at least 50 % owned by Entity List "
+                      "parties was not given (parties[].owned_50pct_by_listed_entity)")
         return []
     value: Tri = True if status == "active" else None
     names = ", ".join(f"{p.role} '{p.name}'" for p in owned)

@@ -21,13 +21,13 @@ def classification(r: ItemResult, as_of: str, title: str) -> str:
         lines.append(f"  declared ECCN {r.declared_eccn}")
     lines.append("Reasons:")
     lines += [f"  - {c.citation}: {c.text}" for c in r.reasons]
-    if r.questions:
-        lines.append("Questions that would settle it:")
-        lines += [f"  ? {q}" for q in r.questions]
-    if r.warnings:
-        lines.append("Warnings:")
-        lines += [f"  ! {w}" for w in r.warnings]
+    lines += _section("Questions that would settle it:", "?", r.questions)
+    lines += _section("Warnings:", "!", r.warnings)
     return "\n".join(lines)
+
+
+def _section(title: str, mark: str, items: list[str]) -> list[str]:
+    return [title, *(f"  {mark} {i}" for i in items)] if items else []
 
 
 OUTCOME_WORDS = {
@@ -48,9 +48,7 @@ def memo(d: Determination) -> str:
              f"  item: {d.item.eccn}; TPP {_num(d.item.tpp, 1)}; performance density "
              f"{_num(d.item.performance_density, 2)}",
              f"  subject to the EAR: {subject}; license required: {lic}"]
-    if d.questions:
-        lines.append("\nQUESTIONS THAT WOULD SETTLE IT")
-        lines += [f"  ? {q}" for q in d.questions]
+    lines += _section("\nQUESTIONS THAT WOULD SETTLE IT", "?", d.questions)
     if d.license_requirements:
         lines.append("\nLICENSE REQUIREMENTS")
         lines += [f"  - {r.citation} [{r.reason}]"
@@ -66,9 +64,7 @@ def memo(d: Determination) -> str:
         lines.append("\nSCREENING")
         lines += [f"  - {h.party} '{h.name}' = {h.list}: '{h.matched_name}' (score {h.score:.2f}; {h.citation})"
                   for h in d.screening]
-    if d.warnings:
-        lines.append("\nWARNINGS")
-        lines += [f"  ! {w}" for w in d.warnings]
+    lines += _section("\nWARNINGS", "!", d.warnings)
     lines.append("\nREASONING (in order of evaluation)")
     lines += [f"  {i:>2}. {f.citation}: {f.text}" for i, f in enumerate(d.findings, 1)]
     lines.append("\nThis determination applies the cited text to the facts given; it is not legal advice.")

@@ -46,7 +46,7 @@ def record_hash(prev: str, seq: int, ts: str, kind: str, run_id: str | None, sub
 
 
 @dataclass(frozen=True)
-class Problem:
+class Break:
     seq: int
     what: str
 
@@ -95,19 +95,19 @@ class Store:
             db.executemany("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)", rows)
         return n
 
-    def verify(self) -> list[Problem]:
+    def verify(self) -> list[Break]:
         """Every break in the chain: a changed, removed or reordered record."""
         problems = []
         prev, expected_seq = GENESIS, 1
         for seq, ts, kind, run_id, subject, payload, prev_hash, h in self.db.execute(
                 "SELECT seq, ts, kind, run_id, subject, payload, prev_hash, hash FROM audit ORDER BY seq"):
             if seq != expected_seq:
-                problems.append(Problem(seq, f"records {expected_seq}..{seq - 1} were removed"))
+                problems.append(Break(seq, f"records {expected_seq}..{seq - 1} were removed"))
             if prev_hash != prev:
-                problems.append(Problem(seq, "is out of order or follows a removed or changed record "
+                problems.append(Break(seq, "is out of order or follows a removed or changed record "
                                              "(its previous-hash does not match)"))
             if record_hash(prev_hash, seq, ts, kind, run_id, subject, payload) != h:
-                problems.append(Problem(seq, "was changed (its content does not match its hash)"))
+                problems.append(Break(seq, "was changed (its content does not match its hash)"))
             prev, expected_seq = h, seq + 1
         return problems
 

@@ -26,7 +26,7 @@ def entity_list_bar(case: Case) -> Step | None:
     return Step(True, entry["citation"], entry["text"])
 
 
-def _nac_item_eligible(case: Case) -> tuple[Tri, str]:
+def _nac_item_eligible(case: Case, p: dict) -> tuple[Tri, str]:  # type: ignore[type-arg]
     """NAC/ACA item test: .b items designed or marketed for datacenters; .a items not so designed with TPP ≥ 4800."""
     dc = case.tx.item.datacenter
     if dc is None and case.tx.item.catalog_id:
@@ -38,7 +38,7 @@ def _nac_item_eligible(case: Case) -> tuple[Tri, str]:
     if case.level == "a":
         if dc is True:
             return False, "3A090.a item designed or marketed for datacenters"
-        big: Tri = None if tpp is None else at_least(tpp, 4800)
+        big: Tri = None if tpp is None else at_least(tpp, p["non_datacenter_a_tpp"])
         value: Tri = None if dc is None or big is None else (dc is False and big)
         return value, "3A090.a item not designed or marketed for datacenters with TPP 4800 or more"
     return False, f"{case.eccn} is not a 3A090/4A090 .a or .b item"
@@ -52,7 +52,7 @@ def nac_aca(case: Case, requirements: list[Requirement]) -> tuple[list[LicenseEx
     entry = case.in_force(FILE, "nac_aca")
     if entry is None:
         return [], None
-    item_ok, why = _nac_item_eligible(case)
+    item_ok, why = _nac_item_eligible(case, entry["params"])
     if item_ok is False:
         return [], Step(False, entry["citation"], f"NAC/ACA not available: {why} is not eligible")
     only_rs = all(r.kind == "rs" for r in requirements if r.step.value)

@@ -217,8 +217,8 @@ def end_uses(case: Case) -> list[Requirement]:
     wmd = params.in_force(FILE, "end_use_wmd", case.on)
     if wmd is not None:
         if case.tx.end_uses is None:
-            case.warn("end uses not given: weapons-of-mass-destruction end-use controls (15 CFR 744.2-744.4) "
-                      "turn on knowledge of the end use and were not evaluated")
+            case.warn("end uses not given: weapons-of-mass-destruction (15 CFR 744.2-744.4) and military "
+                      "(15 CFR 744.21) end-use controls turn on knowledge of the end use and were not evaluated")
         else:
             r = _end_use_control(case, "end_use_wmd", "wmd")
             if r is not None:

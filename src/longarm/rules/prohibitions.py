@@ -46,7 +46,7 @@ def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
     if guide is None or gp10 is None:
         return Step(False, "15 CFR 736.2(b)(10)", "no BIS guidance on PRC advanced computing ICs was in force "
                     "on this date; GP10 turns on knowledge of a violation, of which no fact was given")
-    if case.eccn.upper()[:5] not in ("3A090", "4A090") or case.level not in ("a", "b"):
+    if case.eccn.upper()[:5] not in guide["item_eccns"] or case.level not in guide["item_levels"]:
         return Step(False, guide["citation"], f"the guidance concerns PRC 3A090 ICs; the item is {case.eccn}")
     prc, why = _prc_designed(case, guide["designer_countries"], guide["named_chips"])
     if prc is False:
