@@ -86,3 +86,23 @@ def test_cli_records_assess_and_screen_and_verifies(tmp_path, monkeypatch):
     tamper(tmp_path / "home" / "longarm.sqlite", "UPDATE audit SET payload = '{}' WHERE seq = 1;")
     proc = run_cli("audit", "verify")
     assert proc.returncode == 1 and "record 1" in proc.stdout
+
+
+def test_batch_run_record_has_hashes_versions_and_counts(tmp_path, monkeypatch):
+    import csv as _csv
+    from longarm import batch
+    monkeypatch.setenv("LONGARM_HOME", str(tmp_path / "home"))
+    src = tmp_path / "book.csv"
+    with src.open("w", newline="") as f:
+        w = _csv.writer(f)
+        w.writerow(["order_id", "as_of", "from_country", "to_country", "catalog_id", "origin_country"])
+        w.writerow(["1", "2024-06-01", "US", "CN", "nvidia-h100-sxm", "US"])
+        w.writerow(["2", "2024-06-01", "US", "DE", "nvidia-h20", "US"])
+    result = batch.run(src, tmp_path / "out.csv")
+    run = Store(tmp_path / "home" / "longarm.sqlite").runs()[0]
+    ruleset = json.loads(run["ruleset"])
+    assert run["input_sha256"] == result["input_sha256"] and run["lists_version"] == "CSL 2026-07-31"
+    assert ruleset["latest_rule_date"] >= "2026-01-15" and len(ruleset["params_sha256"]) == 64
+    assert "fr-2023-23055" in ruleset["sources"]
+    assert json.loads(run["counts"]) == result["counts"] and run["status"] == "finished"
+    assert run["longarm_version"] and json.loads(run["params"])["engine"] == "local"

@@ -14,7 +14,6 @@ once, in order; an invalid row gets an `error` and never stops the run.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -28,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from longarm.errors import InputError, Problem
+from longarm.params import fingerprint as params_fingerprint
 
 INPUT_COLUMNS = ("order_id", "as_of", "activity", "from_country", "to_country", "catalog_id", "eccn", "tpp",
                  "die_area_mm2", "datacenter", "origin_country", "us_controlled_content_pct", "end_user",
@@ -253,6 +253,8 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     from longarm.store import Store
 
     out_fmt = _format(output_path, "--out")
+    if report is not None and report.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise InputError(Problem("--report", "must end in .html or .pdf"))
     if engine not in ("local", "dask"):
         raise InputError(Problem("--engine", "must be local or dask"))
     if not input_path.is_file():
@@ -305,7 +307,8 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     store = Store(store_path)
     try:
         if not store.run_finished(run_id):  # a restart after the run was recorded records it once
-            store.start_run(run_id, input_path=str(input_path), input_sha256=in_hash, ruleset=_ruleset_note(),
+            store.start_run(run_id, input_path=str(input_path), input_sha256=in_hash,
+                            ruleset=json.dumps(params_fingerprint(), sort_keys=True),
                             lists_version=lists_version, longarm_version=__version__,
                             params={"engine": engine, "partition_rows": partition_rows,
                                     "output": str(output_path)})
@@ -323,13 +326,6 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     return {"run_id": run_id, "rows": df.height, "counts": counts, "output": str(output_path),
             "input_sha256": in_hash, "lists_version": lists_version, "distinct_parties": parties.height,
             "distinct_determinations": reps.height}
-
-
-def _ruleset_note() -> str:
-    from longarm import params
-    latest = max(e["from"] for f in params.FILES[1:] for v in params.load(f).values()
-                 if isinstance(v, list) for e in v if isinstance(e, dict) and "from" in e)
-    return f"longarm parameters dated through {latest.isoformat()} ({dt.date.today().isoformat()})"
 
 
 def progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:

@@ -8,8 +8,8 @@ from longarm import params
 from longarm.chips import listing
 from longarm.errors import InputError, Problem
 
-X_MIN, X_MAX, Y_MIN, Y_MAX = 100.0, 60000.0, 0.3, 60.0
-UNKNOWN_Y = 0.4  # chips without die area sit on a strip at the bottom
+X_MIN, X_MAX, Y_MIN, Y_MAX = 100.0, 60000.0, 0.15, 60.0
+UNKNOWN_Y = 0.2  # chips without die area sit on a strip at the bottom, labels upright
 
 
 def plot(path: Path, on: dt.date) -> Path:
@@ -44,16 +44,23 @@ def plot(path: Path, on: dt.date) -> Path:
                         alpha=0.10, label="3A090.b.1")
         title = f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP 4800 excluded"
     colors = {"3A090.a": "#a50f15", "3A090.b": "#d95f0e", "3A991.p": "#2171b5", "UNDETERMINED": "#636363"}
+    points: dict[tuple[float, float | None], list[dict]] = {}
     for row in listing(on):
-        if row["tpp"] is None:
-            continue
-        y = row["performance_density"] if row["performance_density"] is not None else UNKNOWN_Y
-        marker = "o" if row["performance_density"] is not None else "v"
-        ax.scatter(row["tpp"], y, s=28, marker=marker, color=colors.get(row["eccn"], "#000000"),
+        if row["tpp"] is not None:
+            points.setdefault((round(row["tpp"], 1), row["performance_density"]), []).append(row)
+    for (tpp, pd), rows in sorted(points.items(), key=lambda kv: kv[0][0]):
+        known = pd is not None
+        y = pd if known else UNKNOWN_Y
+        ax.scatter(tpp, y, s=28, marker="o" if known else "v", color=colors.get(rows[0]["eccn"], "#000000"),
                    edgecolors="white", linewidths=0.5, zorder=3)
-        ax.annotate(row["id"], (row["tpp"], y), fontsize=6, xytext=(3, 2), textcoords="offset points")
-    ax.axhline(UNKNOWN_Y * 1.15, color="#999999", lw=0.5, ls=":")
-    ax.text(X_MIN * 1.05, UNKNOWN_Y * 0.85, "▼ die area unknown: performance density unknown", fontsize=7)
+        label = " / ".join(r["id"] for r in rows)  # chips with the same metrics share one label
+        if known:
+            ax.annotate(label, (tpp, y), fontsize=6, xytext=(3, 2), textcoords="offset points")
+        else:
+            ax.annotate(label, (tpp, y), fontsize=5, xytext=(0, 6), textcoords="offset points", rotation=90,
+                        ha="center", va="bottom")
+    ax.axhline(UNKNOWN_Y * 0.9, color="#999999", lw=0.5, ls=":")
+    ax.text(X_MIN * 1.05, UNKNOWN_Y * 0.8, "▼ die area unknown: performance density unknown", fontsize=7)
     ax.set_xlabel("total processing performance (TPP)")
     ax.set_ylabel("performance density (TPP / mm²)")
     ax.set_title(title, fontsize=9)

@@ -14,6 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from longarm.errors import InputError, Problem
+
 FLAGGED = ("LICENSE_REQUIRED", "PROHIBITED", "UNDETERMINED")
 
 
@@ -64,5 +66,13 @@ facts in the order book; they are not legal advice.</p>
 {"<p>First 5,000 shown; the output file holds all.</p>" if flagged.height > 5000 else ""}
 </body></html>"""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc, "utf-8")
+    if path.suffix.lower() == ".pdf":
+        try:
+            from weasyprint import HTML
+        except ImportError:
+            raise InputError(Problem("--report", "a PDF report needs WeasyPrint (pip install weasyprint); "
+                                                 "use .html")) from None
+        HTML(string=doc).write_pdf(path)
+    else:
+        path.write_text(doc, "utf-8")
     return path

@@ -79,3 +79,22 @@ def check() -> list[str]:
                 if not isinstance(e["from"], dt.date):
                     problems.append(f"{file}.{key}: {e.get('id')} has no date in 'from'")
     return problems
+
+
+def fingerprint() -> dict[str, Any]:
+    """What identifies the ruleset: the latest dated entry, the hash of every parameter file,
+    and the sources the entries cite."""
+    import hashlib
+    h = hashlib.sha256()
+    latest = dt.date(2000, 1, 1)
+    cited: set[str] = set()
+    for name in FILES:
+        h.update(resources.files("longarm.params").joinpath(f"{name}.yaml").read_bytes())
+        for entries in load(name).values():
+            if isinstance(entries, list):
+                for e in entries:
+                    if isinstance(e, dict) and isinstance(e.get("from"), dt.date):
+                        latest = max(latest, e["from"], e.get("compliance", e["from"]))
+                        cited.add(e.get("source", ""))
+    return {"latest_rule_date": latest.isoformat(), "params_sha256": h.hexdigest(),
+            "sources": sorted(c for c in cited if c)}

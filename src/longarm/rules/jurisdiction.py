@@ -87,6 +87,8 @@ def _item_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
 
 
 def _reasons_for_control(eccn: str) -> set[str] | None:
+    if eccn.upper() == "EAR99":
+        return set()  # EAR99 is not on the Commerce Control List: no reasons for control
     entry = destinations.ccl().get(eccn.upper()[:5])
     if entry is None or not entry.get("reasonForControl"):
         return None
