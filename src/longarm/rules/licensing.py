@@ -30,10 +30,6 @@ def _not_needed(citation: str, text: str, reason: str, kind: str) -> Requirement
     return Requirement(Step(False, citation, text), reason, kind=kind)
 
 
-def _activity_reaches(case: Case) -> bool:
-    return case.tx.activity != "use"
-
-
 def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | None, str, tuple[str, ...]]:
     """The RS scope version that applies on the case's date under `posture`, why, and its caveats."""
     entry = params.in_force(FILE, key, case.on)
