@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never write to the user's data directory (audit log, updated lists).
+os.environ["LONGARM_HOME"] = tempfile.mkdtemp(prefix="longarm-test-home-")
 
 ROOT = Path(__file__).resolve().parents[1]
 LONGARM = Path(sys.executable).with_name("longarm")

@@ -32,3 +32,9 @@ def test_every_dated_entry_names_a_known_source_with_a_quality():
 def test_readme_names_the_two_setup_commands():
     text = README.read_text("utf-8")
     assert "make demo" in text and "make test" in text
+
+
+def test_country_code_lists_are_found_for_the_yaml_boolean_check():
+    found = dict(params._country_lists({"id": "x", "members": {"A:1": ["US", False]},
+                                        "scope": {"countries": ["DE"]}}))
+    assert found == {"A:1": ["US", False], "countries": ["DE"]}

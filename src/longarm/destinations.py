@@ -70,10 +70,17 @@ def ccl() -> dict[str, dict[str, Any]]:
     return {e["eccn"]: e for e in raw["entries"]}
 
 
+# ISO codes whose ISO names the chart spells differently and its alias table does not cover.
+CHART_NAMES = {"CD": "Congo (Democratic Republic of the)", "CG": "Congo (Republic of the)", "VA": "Vatican City",
+               "BN": "Brunei"}
+
+
 def chart_row(country: str) -> str | None:
     """The Country Chart row name for an ISO code, or None when the chart has no row for it."""
     data = chart()
     rows = set(data["countries"]) | set(data["embargoed"])
+    if country in CHART_NAMES and CHART_NAMES[country] in rows:
+        return CHART_NAMES[country]
     c = pycountry.countries.get(alpha_2=country)
     if c is None:
         return None

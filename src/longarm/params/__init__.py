@@ -61,6 +61,18 @@ def cite(entry: dict[str, Any]) -> str:
     return label + (" (secondary source)" if entry.get("quality", src["quality"]) == "secondary" else "")
 
 
+def _country_lists(node: Any, name: str = "") -> list[tuple[str, list[Any]]]:
+    """Every list of country codes in a parameter entry (keys `countries`, `members`, *_countries)."""
+    out: list[tuple[str, list[Any]]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, list) and (k == "countries" or k.endswith("_countries") or name == "members"):
+                out.append((k, v))
+            else:
+                out += _country_lists(v, k)
+    return out
+
+
 def check() -> list[str]:
     """Consistency problems in the bundled parameters (overlapping versions, unknown sources)."""
     problems: list[str] = []
@@ -74,6 +86,11 @@ def check() -> list[str]:
                 if "to" not in a or a["to"] > b["from"]:
                     problems.append(f"{file}.{key}: {a.get('id')} overlaps {b.get('id')}")
             for e in entries:
+                for name, codes in _country_lists(e):
+                    bad = [c for c in codes if not (isinstance(c, str) and len(c) == 2 and c.isupper())]
+                    if bad:
+                        problems.append(f"{file}.{key}: {e.get('id')} {name} has non-ISO codes {bad} "
+                                        "(quote NO: YAML reads it as false)")
                 if e.get("source") not in known:
                     problems.append(f"{file}.{key}: {e.get('id')} cites unknown source {e.get('source')!r}")
                 if not isinstance(e["from"], dt.date):
