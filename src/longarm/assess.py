@@ -116,6 +116,7 @@ def _decide(case: Case) -> Determination:
         reqs.append(licensing.rs_hbm(case, case.posture))
         reqs.append(licensing.headquarters(case, case.posture))
         reqs += licensing.entity_list(case)
+        reqs += licensing.other_lists(case)
         reqs += _affiliates(case)
         reqs += licensing.end_uses(case)
         reqs += licensing.country_chart(case)

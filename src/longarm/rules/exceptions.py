@@ -16,14 +16,20 @@ from longarm.trace import Case, Step
 FILE = "exceptions"
 
 
-@rule("744.16 no exceptions", "15 CFR 744.16", area="license exceptions", reads=((FILE, "entity_list_bar"),))
+@rule("744.16 no exceptions", "15 CFR 744.16; 744.15", area="license exceptions",
+      reads=((FILE, "entity_list_bar"), ("entity_list", "list_effects")))
 def entity_list_bar(case: Case) -> Step | None:
-    """"Per § 744.16(b) no License Exception is available" for a transaction with an Entity List party."""
+    """"Per § 744.16(b) no License Exception is available" for a transaction with an Entity List party;
+    nor with an Unverified List party (744.15)."""
     entry = case.in_force(FILE, "entity_list_bar")
-    listed = [h for h in case.hits if h.list == "Entity List"]
-    if entry is None or not listed:
-        return None
-    return Step(True, entry["citation"], entry["text"])
+    if entry is not None and any(h.list == "Entity List" for h in case.hits):
+        return Step(True, entry["citation"], entry["text"])
+    effects = case.in_force("entity_list", "list_effects")
+    for h in case.hits:
+        effect = (effects or {}).get("effects", {}).get(h.list, {})
+        if effect.get("forecloses_exceptions"):
+            return Step(True, effect["citation"], f"{h.party} '{h.name}' is on the {h.list}: {effect['text']}")
+    return None
 
 
 def _nac_item_eligible(case: Case, p: dict) -> tuple[Tri, str]:  # type: ignore[type-arg]

@@ -178,6 +178,24 @@ def entity_list(case: Case) -> list[Requirement]:
     return out
 
 
+@rule("other lists", "15 CFR 744.8, 744.15, 744.21", area="license requirements",
+      reads=(("entity_list", "list_effects"),))
+def other_lists(case: Case) -> list[Requirement]:
+    """Military End User List (744.21: license for the items in Supp. 2 to part 744) and SDN (744.8: license
+    for designations under listed programmes): undetermined where the bundled sources cannot say."""
+    entry = case.in_force("entity_list", "list_effects")
+    if entry is None:
+        return []
+    out = []
+    for h in case.hits:
+        effect = entry["effects"].get(h.list)
+        if effect and effect.get("requirement") == "unknown":
+            out.append(Requirement(Step(None, effect["citation"], f"{h.party} '{h.name}' is on the {h.list} "
+                                        f"('{h.matched_name}'). {effect['text']} (secondary source)",
+                                        effect["question"]), h.list, None, "list"))
+    return out
+
+
 def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
     entry = case.in_force(FILE, key)
     if entry is None:
