@@ -56,7 +56,7 @@ def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation],
                 party=party.role, name=party.name, list=e.list_name, matched_name=m.matched_name,
                 score=m.score, citation=authority.get("citation", e.source), entity_number=e.entity_number,
                 license_requirement=e.license_requirement, license_policy=e.license_policy,
-                federal_register=e.federal_register, footnotes=e.footnotes)
+                federal_register=e.federal_register, footnotes=e.footnotes, lists_version=lst.version)
             hits.append(hit)
             findings.append(Citation(citation=hit.citation, text=(
                 f"{party.role} '{party.name}' matches {e.list_name} entry '{m.matched_name}' "

@@ -232,6 +232,7 @@ class ScreeningHit(BaseModel):
     license_policy: str | None = None
     federal_register: str | None = None
     footnotes: list[int] = Field(default_factory=list)
+    lists_version: str | None = None
 
 
 class Determination(BaseModel):
