@@ -11,6 +11,7 @@ from longarm import catalog, metrics, params
 from longarm.model import Citation, Contained, Item, ItemResult
 from longarm.rules import classification as cls
 from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED, Check, ICFacts, ICResult
+from longarm.rules.logic import show
 
 QUESTIONS = {
     "tpp": "What is the item's total processing performance (TPP = 2 × MacTOPS × bit length, dense "
@@ -81,7 +82,7 @@ def _result(item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str
             on: dt.date, questions: list[str]) -> ItemResult:
     candidates = sorted(res.candidates, key=lambda e: (e == UNCLASSIFIED, e))
     eccn = candidates[0] if len(candidates) == 1 else UNDETERMINED
-    reasons = [Citation(citation=c.citation, text=f"{_show(c)}: {c.text}") for c in res.checks]
+    reasons = [Citation(citation=c.citation, text=f"{show(c.value)}: {c.text}") for c in res.checks]
     reasons += [Citation(citation="15 CFR 774 Supp. 1 (version history)", text=n) for n in res.notes]
     if eccn == UNCLASSIFIED:
         reasons.append(Citation(citation="15 CFR 774 Supp. 1", text=(
@@ -102,10 +103,6 @@ def _result(item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str
         tpp=facts.tpp if facts else None,
         performance_density=facts.performance_density if facts else None,
         declared_eccn=declared, reasons=reasons, warnings=warnings, questions=questions)
-
-
-def _show(c: Check) -> str:
-    return {True: "met", False: "not met", None: "unknown"}[c.value]
 
 
 def _check_declared(declared: str, eccn: str, candidates: list[str], reasons: list[Citation],
