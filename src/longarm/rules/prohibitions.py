@@ -14,11 +14,21 @@ from longarm.trace import Case, Step
 FILE = "guidance"
 
 
+def _catalog_ids(case: Case) -> list[str]:
+    item = case.tx.item
+    return ([item.catalog_id] if item.catalog_id else []) + [c.catalog_id for c in item.contains or [] if c.catalog_id]
+
+
+def _named(case: Case, named: list[str]) -> list[str]:
+    """Catalogue chips in the item that the guidance names: BIS itself treats them as PRC 3A090 ICs,
+    whatever figures are (or are not) published for them."""
+    return [i for i in _catalog_ids(case) if i in named]
+
+
 def _prc_designed(case: Case, countries: list[str], named: list[str]) -> tuple[Tri, str]:
     item = case.tx.item
-    ids = [item.catalog_id] if item.catalog_id else []
-    ids += [c.catalog_id for c in item.contains or [] if c.catalog_id]
-    named_hit = [i for i in ids if i in named]
+    ids = _catalog_ids(case)
+    named_hit = _named(case, named)
     if named_hit:
         return True, f"named in the guidance ({', '.join(named_hit)})"
     designers = [catalog.get(i).designer_country for i in ids]
@@ -46,7 +56,8 @@ def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
     if guide is None or gp10 is None:
         return Step(False, "15 CFR 736.2(b)(10)", "no BIS guidance on PRC advanced computing ICs was in force "
                     "on this date; GP10 turns on knowledge of a violation, of which no fact was given")
-    if case.eccn.upper()[:5] not in guide["item_eccns"] or case.level not in guide["item_levels"]:
+    named = _named(case, guide["named_chips"])
+    if not named and (case.eccn.upper()[:5] not in guide["item_eccns"] or case.level not in guide["item_levels"]):
         return Step(False, guide["citation"], f"the guidance concerns PRC 3A090 ICs; the item is {case.eccn}")
     prc, why = _prc_designed(case, guide["designer_countries"], guide["named_chips"])
     if prc is False:
