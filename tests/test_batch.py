@@ -144,3 +144,16 @@ def test_report_lists_counts_and_flagged_rows(env):
     for outcome, n in result["counts"].items():
         assert f"<td>{outcome}</td><td>{n}</td>" in text
     assert "data:image/png;base64," in text and "GP10" in text
+
+
+@pytest.mark.skipif(not __import__("shutil").which("script"), reason="needs util-linux `script` for a terminal")
+def test_progress_bar_on_a_terminal_only(env):
+    src = book(env / "book.csv", 50)
+    log = env / "typescript"
+    cmd = f"{LONGARM} batch {src} --out {env / 'tty.csv'}"
+    subprocess.run(["script", "-qc", cmd, str(log)], check=True, capture_output=True,
+                   env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    assert "screening parties" in log.read_text(errors="replace")
+    quiet = subprocess.run([str(LONGARM), "batch", str(src), "--out", str(env / "pipe.csv")], capture_output=True,
+                           text=True, env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    assert "screening parties" not in quiet.stderr and quiet.stdout == ""

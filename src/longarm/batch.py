@@ -195,7 +195,7 @@ class _Stages:
     """Partitions of work whose results are kept in `parts_dir` (so a killed run resumes)."""
 
     def __init__(self, parts_dir: Path, engine: str, scheduler: str | None,
-                 progress: Callable[[int, int], None] | None):
+                 progress: Callable[[str, int, int], None] | None):
         self.parts_dir, self.engine, self.scheduler, self.progress = parts_dir, engine, scheduler, progress
 
     def run(self, name: str, func: Callable[[Sequence[dict[str, str]]], list[dict[str, str]]],
@@ -205,8 +205,9 @@ class _Stages:
         path = lambda k: self.parts_dir / f"{name}-{k:05d}.parquet"  # noqa: E731
         todo = [k for k in range(len(bounds)) if not path(k).exists()]
         done = n - sum(bounds[k][1] - bounds[k][0] for k in todo)
+        label = {"screen": "screening parties", "decide": "deciding distinct facts"}.get(name, name)
         if self.progress:
-            self.progress(done, n)
+            self.progress(label, done, n)
 
         def rows(k: int) -> list[dict[str, str]]:
             a, b = bounds[k]
@@ -217,7 +218,7 @@ class _Stages:
             _write(pl.DataFrame(results, schema=schema), path(k), "parquet")
             done += bounds[k][1] - bounds[k][0]
             if self.progress:
-                self.progress(done, n)
+                self.progress(label, done, n)
 
         if self.engine == "dask" and todo:
             from longarm.distributed import map_partitions
@@ -242,7 +243,7 @@ KEY_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("order_id", "end_user"
 
 def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler: str | None = None,
         partition_rows: int = PARTITION_ROWS, store_path: Path | None = None, report: Path | None = None,
-        progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Decide every row of `input_path` into `output_path`; resumes a killed run with the same arguments.
 
     Columnar: each distinct party is screened once; rows whose facts are the same (the party
@@ -328,22 +329,24 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
             "distinct_determinations": reps.height}
 
 
-def progress_bar() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
-    """A rich progress bar (rows/s, ETA) when stderr is a terminal; nothing otherwise."""
+def progress_bar() -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
+    """A rich progress bar per stage (items/s, ETA) when stderr is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
         return None, lambda: None
     from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
     from rich.text import Text
 
-    class RowsPerSecond(ProgressColumn):
+    class PerSecond(ProgressColumn):
         def render(self, task):  # type: ignore[no-untyped-def]
-            return Text(f"{task.speed or 0:,.0f} rows/s")
+            return Text(f"{task.speed or 0:,.0f}/s")
 
-    bar = Progress(TextColumn("{task.completed:,}/{task.total} rows"), BarColumn(), RowsPerSecond(),
-                   TimeRemainingColumn(), transient=True)
-    task = bar.add_task("batch", total=None)
+    bar = Progress(TextColumn("{task.description}"), TextColumn("{task.completed:,}/{task.total:,}"), BarColumn(),
+                   PerSecond(), TimeRemainingColumn(), transient=True)
+    tasks: dict[str, Any] = {}
     bar.start()
 
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
     return update, bar.stop
