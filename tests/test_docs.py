@@ -23,10 +23,15 @@ def test_parameters_are_consistent():
     assert params.check() == []
 
 
-def test_every_dated_entry_names_a_known_source_with_a_quality():
+def test_every_source_and_dated_entry_states_its_quality():
     known = params.load("sources")["sources"]
     for s in known.values():
-        assert s["quality"] in ("primary", "secondary")
+        assert s["source_quality"] in ("primary", "secondary")
+    for name in params.FILES[1:]:
+        for entries in params.load(name).values():
+            for e in entries if isinstance(entries, list) else []:
+                if isinstance(e, dict) and "from" in e:
+                    assert e.get("source_quality", known[e["source"]]["source_quality"]) in ("primary", "secondary")
 
 
 def test_readme_names_the_two_setup_commands():

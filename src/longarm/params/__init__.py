@@ -58,7 +58,7 @@ def cite(entry: dict[str, Any]) -> str:
     src = source(entry["source"])
     parts = [src.get("citation"), f"FR Doc {src['fr_doc']}" if src.get("fr_doc") else None]
     label = ", ".join(p for p in parts if p) or src["title"]
-    return label + (" (secondary source)" if entry.get("quality", src["quality"]) == "secondary" else "")
+    return label + (" (secondary source)" if entry.get("source_quality", src["source_quality"]) == "secondary" else "")
 
 
 def _country_lists(node: Any, name: str = "") -> list[tuple[str, list[Any]]]:
