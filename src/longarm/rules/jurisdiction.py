@@ -12,6 +12,9 @@ from longarm.rules.registry import register, rule
 from longarm.trace import Case, Step
 
 FILE = "jurisdiction"
+FDP_QUESTION = ("Which US-origin technology or software (ECCNs) is the item, or the plant (or major component "
+                "of a plant) that produced it, a direct product of? [] if none. "
+                "(item.foreign_direct_product.direct_product_of, .plant_direct_product_of)")
 FDP_KEYS = ("fdp_b", "fdp_e1", "fdp_e2", "fdp_e3", "fdp_h", "fdp_i", "fdp_k", "fdp_l")
 
 
@@ -148,9 +151,7 @@ def fdp(case: Case, key: str) -> Step | None:
     value = all_of([item_v, prod_v, reach_v])
     question = None
     if value is None:
-        question = (f"Is the item, or the plant (or major component of a plant) that produced it, a direct "
-                    f"product of US-origin technology or software in {', '.join(p['inputs'] or ['(not encoded)'])}? "
-                    "(item.foreign_direct_product)") if prod_v is None else \
+        question = FDP_QUESTION if prod_v is None else \
             f"Facts for {p['paragraph']}: {reach_t if reach_v is None else item_t}"
     return Step(value, f"15 CFR {p['paragraph']}",
                 f"{p['name']}: item scope {show(item_v)} ({item_t}); product scope {show(prod_v)} ({prod_t}); "
