@@ -73,13 +73,14 @@ def _affiliates(case: Case) -> list[Requirement]:
         return []
     owned = [p for p in case.tx.parties if p.owned_50pct_by_listed_entity]
     status = entry["status"]
+    citation = f"15 CFR 744.11 (Affiliates rule; {params.cite(entry)})"
     if status == "suspended":
-        case.note("15 CFR 744.11 (Affiliates rule, 90 FR 47201)", f"does not apply: {entry['text']}")
+        case.note(citation, f"does not apply: {entry['text']}")
         return []
     if status == "unknown":
         case.warn(f"Affiliates (50 %) rule: {entry['text']}")
     if not owned:
-        case.note("15 CFR 744.11 (Affiliates rule, 90 FR 47201)",
+        case.note(citation,
                   "no party is stated to be at least 50 % owned by Entity List parties "
                   "(parties[].owned_50pct_by_listed_entity)")
         if status == "active" and any(p.owned_50pct_by_listed_entity is None for p in case.tx.parties):
@@ -88,7 +89,7 @@ def _affiliates(case: Case) -> list[Requirement]:
         return []
     value: Tri = True if status == "active" else None
     names = ", ".join(f"{p.role} '{p.name}'" for p in owned)
-    return [Requirement(Step(value, "15 CFR 744.11 (Affiliates rule, 90 FR 47201)",
+    return [Requirement(Step(value, citation,
                              f"{names} at least 50 % owned by Entity List parties. {entry['text']}",
                              None if value else "Was the Affiliates rule suspension extended beyond 2026-11-09?"),
                         "EL", "as for the owning entity's entry", "entity_list")]

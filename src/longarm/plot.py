@@ -42,7 +42,8 @@ def plot(path: Path, on: dt.date) -> Path:
                         alpha=0.18, label="3A090.b.2")
         ax.fill_between([p["b1_tpp"], p["b1_tpp_below"]], p["b1_pd"], p["b2_pd"], color="#ff7f0e",
                         alpha=0.10, label="3A090.b.1")
-        title = f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP 4800 excluded"
+        title = (f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP "
+                 f"{p['datacenter_note_tpp']:g} excluded")
     colors = {"3A090.a": "#a50f15", "3A090.b": "#d95f0e", "3A991.p": "#2171b5", "UNDETERMINED": "#636363"}
     points: dict[tuple[float, float | None], list[dict]] = {}
     for row in listing(on):

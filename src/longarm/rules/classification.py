@@ -89,8 +89,8 @@ def a_2022(f: ICFacts, p: dict[str, Any]) -> Check:
     by processing performance measured in TOPS ... of 4800 or more" (both tests must be met)."""
     value = all_of([_ge(f.tpp, p["tpp"]), _io_ge(f, p["io_gbs"])])
     return Check("3A090.a", value,
-                 f"October 2022 text: TPP {_num(f.tpp)} vs 4800 or more AND aggregate bidirectional "
-                 f"transfer rate {_io(f)} GB/s vs 600 GB/s or more",
+                 f"October 2022 text: TPP {_num(f.tpp)} vs {p['tpp']:g} or more AND aggregate bidirectional "
+                 f"transfer rate {_io(f)} GB/s vs {p['io_gbs']:g} GB/s or more",
                  _missing(f, "tpp", "io_gbs") if value is None else ())
 
 
@@ -100,7 +100,7 @@ def a_2022(f: ICFacts, p: dict[str, Any]) -> Check:
 def a1(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 4800 or more"."""
     value = _ge(f.tpp, p["a1_tpp"])
-    return Check("3A090.a.1", value, f"TPP {_num(f.tpp)} vs 4800 or more", _missing(f, "tpp"))
+    return Check("3A090.a.1", value, f"TPP {_num(f.tpp)} vs {p['a1_tpp']:g} or more", _missing(f, "tpp"))
 
 
 @rule("3A090.a.2", CCL + "3A090.a.2", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
@@ -108,8 +108,8 @@ def a2(f: ICFacts, p: dict[str, Any]) -> Check:
     """"A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more"."""
     value = all_of([_ge(f.tpp, p["a2_tpp"]), _ge(f.performance_density, p["a2_pd"])])
     return Check("3A090.a.2", value,
-                 f"TPP {_num(f.tpp)} vs 1600 or more and performance density "
-                 f"{_num(f.performance_density, 2)} vs 5.92 or more",
+                 f"TPP {_num(f.tpp)} vs {p['a2_tpp']:g} or more and performance density "
+                 f"{_num(f.performance_density, 2)} vs {p['a2_pd']:g} or more",
                  _missing(f, "tpp", "performance_density") if value is None else ())
 
 
@@ -120,8 +120,8 @@ def b1(f: ICFacts, p: dict[str, Any]) -> Check:
     value = all_of([_ge(f.tpp, p["b1_tpp"]), _lt(f.tpp, p["b1_tpp_below"]),
                     _ge(f.performance_density, p["b1_pd"]), _lt(f.performance_density, p["b1_pd_below"])])
     return Check("3A090.b.1", value,
-                 f"TPP {_num(f.tpp)} vs 2400 or more and less than 4800, performance density "
-                 f"{_num(f.performance_density, 2)} vs 1.6 or more and less than 5.92",
+                 f"TPP {_num(f.tpp)} vs {p['b1_tpp']:g} or more and less than {p['b1_tpp_below']:g}, performance density "
+                 f"{_num(f.performance_density, 2)} vs {p['b1_pd']:g} or more and less than {p['b1_pd_below']:g}",
                  _missing(f, "tpp", "performance_density") if value is None else ())
 
 
@@ -132,8 +132,8 @@ def b2(f: ICFacts, p: dict[str, Any]) -> Check:
     value = all_of([_ge(f.tpp, p["b2_tpp"]), _ge(f.performance_density, p["b2_pd"]),
                     _lt(f.performance_density, p["b2_pd_below"])])
     return Check("3A090.b.2", value,
-                 f"TPP {_num(f.tpp)} vs 1600 or more, performance density "
-                 f"{_num(f.performance_density, 2)} vs 3.2 or more and less than 5.92",
+                 f"TPP {_num(f.tpp)} vs {p['b2_tpp']:g} or more, performance density "
+                 f"{_num(f.performance_density, 2)} vs {p['b2_pd']:g} or more and less than {p['b2_pd_below']:g}",
                  _missing(f, "tpp", "performance_density") if value is None else ())
 
 
@@ -146,7 +146,7 @@ def datacenter_note(f: ICFacts, p: dict[str, Any]) -> Check:
     dc = {True: "designed or marketed for datacenters", False: "not designed or marketed for datacenters",
           None: "datacenter design or marketing unknown"}[f.datacenter]
     return Check("3A090 Note 2", value,
-                 f"{dc}; TPP {_num(f.tpp)} vs 4800 or more — "
+                 f"{dc}; TPP {_num(f.tpp)} vs {p['datacenter_note_tpp']:g} or more — "
                  + {True: "excluded from 3A090.a/.b", False: "not excluded", None: "exclusion unknown"}[value],
                  _missing(f, "datacenter", "tpp") if value is None else ())
 
@@ -161,8 +161,8 @@ def p_3a991(f: ICFacts, p: dict[str, Any]) -> Check:
         tops = tops_floor if at_least(tops_floor, p["tops"]) else None
     value = any_of([_ge(tops, p["tops"]), _io_ge(f, p["io_gbs"])])
     return Check("3A991.p", value,
-                 f"processing performance {_num(tops)} TOPS vs 8 or more, or transfer rate "
-                 f"{_io(f)} GB/s vs 150 or more",
+                 f"processing performance {_num(tops)} TOPS vs {p['tops']:g} or more, or transfer rate "
+                 f"{_io(f)} GB/s vs {p['io_gbs']:g} or more",
                  ("max_tops", "io_gbs") if value is None else ())
 
 
@@ -171,7 +171,8 @@ def c_hbm(density: float | None, p: dict[str, Any]) -> Check:
     """"High bandwidth memory (HBM) having a 'memory bandwidth density' greater than 2 gigabytes
     per second per square millimeter"."""
     value = None if density is None else greater_than(density, p["memory_bandwidth_density_above"])
-    return Check("3A090.c", value, f"memory bandwidth density {_num(density, 2)} GB/s/mm² vs greater than 2",
+    return Check("3A090.c", value, f"memory bandwidth density {_num(density, 2)} GB/s/mm² vs greater than "
+                 f"{p['memory_bandwidth_density_above']:g}",
                  ("memory_bandwidth_density",) if value is None else ())
 
 
