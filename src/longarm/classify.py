@@ -102,6 +102,7 @@ def _result(item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str
         eccn=eccn, candidates=candidates if eccn == UNDETERMINED else [eccn],
         tpp=facts.tpp if facts else None,
         performance_density=facts.performance_density if facts else None,
+        datacenter=facts.datacenter if facts else None,
         declared_eccn=declared, reasons=reasons, warnings=warnings, questions=questions)
 
 

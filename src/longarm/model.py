@@ -195,6 +195,7 @@ class ItemResult(BaseModel):
     tpp: float | None = None
     performance_density: float | None = None
     memory_bandwidth_density: float | None = None
+    datacenter: bool | None = None
     declared_eccn: str | None = None
     reasons: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -34,11 +34,7 @@ def entity_list_bar(case: Case) -> Step | None:
 
 def _nac_item_eligible(case: Case, p: dict) -> tuple[Tri, str]:  # type: ignore[type-arg]
     """NAC/ACA item test: .b items designed or marketed for datacenters; .a items not so designed with TPP ≥ 4800."""
-    dc = case.tx.item.datacenter
-    if dc is None and case.tx.item.catalog_id:
-        from longarm import catalog
-        dc = catalog.get(case.tx.item.catalog_id).datacenter
-    tpp = case.item.tpp
+    dc, tpp = case.item.datacenter, case.item.tpp  # the facts classification used
     if case.level == "b":
         return dc, "3A090.b item designed or marketed for datacenters"
     if case.level == "a":
