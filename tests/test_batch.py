@@ -7,7 +7,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from longarm import batch
 from longarm.assess import assess
 from longarm.inputs import transaction
-from tests.conftest import LONGARM, ROOT
+from tests.conftest import LONGARM
 
 HEADER = list(batch.INPUT_COLUMNS) + ["customer_ref"]
 CHIPS = ["nvidia-h100-sxm", "nvidia-h20", "nvidia-rtx-4090", "amd-mi300x", "huawei-ascend-910b", ""]
