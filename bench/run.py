@@ -83,8 +83,6 @@ def bench_screening() -> dict[str, float]:
 
 
 def bench_assess() -> dict[str, float]:
-    import yaml
-
     from longarm.assess import assess
     from longarm.inputs import transaction
     sys.path.insert(0, str(ROOT))
@@ -98,7 +96,6 @@ def bench_assess() -> dict[str, float]:
             assess(tx)
             lat.append(time.perf_counter() - t)
     lat.sort()
-    del yaml
     return {"determinations": len(lat), "p50_ms": 1e3 * statistics.median(lat),
             "p99_ms": 1e3 * lat[int(len(lat) * 0.99)]}
 
