@@ -8,6 +8,7 @@ business word, "& Sons" vs "& Daughters", and queries made only of legal forms.
 
     python bench/make_eval_set.py > tests/data/screening_eval.csv
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,16 +20,60 @@ from longarm.screening.lists import bundled
 from longarm.screening.normalize import normalize
 
 RNG = random.Random(7)
-LEGAL = {" Co., Ltd.": [" Company Limited", " Co Ltd", " Limited", " CO., LTD"], " Ltd.": [" Limited", " LTD"],
-         " Corporation": [" Corp.", " Corp"], " LLC": [" L.L.C.", " Limited Liability Company"],
-         " Inc.": [" Incorporated", " Inc"], " GmbH": [" G.m.b.H.", " mbH"]}
-ABBREV = {"Technologies": "Tech", "Technology": "Tech.", "International": "Intl", "Corporation": "Corp",
-          "Company": "Co", "Industries": "Ind.", "Electronics": "Electronic", "Laboratory": "Lab",
-          "University": "Univ.", "Institute": "Inst.", "Engineering": "Eng.", "Trading": "Trade"}
-CITIES = ["Beijing", "Shanghai", "Shenzhen", "Guangzhou", "Tianjin", "Chengdu", "Hangzhou", "Wuhan", "Nanjing",
-          "Moscow", "Tehran", "Dubai", "Hong Kong", "Xian", "Changsha", "Suzhou"]
-BUSINESS = ["Trading", "Technology", "Electronics", "Logistics", "Shipping", "Industrial", "Machinery",
-            "Investment", "Engineering", "Aviation", "Semiconductor", "Software"]
+LEGAL = {
+    " Co., Ltd.": [" Company Limited", " Co Ltd", " Limited", " CO., LTD"],
+    " Ltd.": [" Limited", " LTD"],
+    " Corporation": [" Corp.", " Corp"],
+    " LLC": [" L.L.C.", " Limited Liability Company"],
+    " Inc.": [" Incorporated", " Inc"],
+    " GmbH": [" G.m.b.H.", " mbH"],
+}
+ABBREV = {
+    "Technologies": "Tech",
+    "Technology": "Tech.",
+    "International": "Intl",
+    "Corporation": "Corp",
+    "Company": "Co",
+    "Industries": "Ind.",
+    "Electronics": "Electronic",
+    "Laboratory": "Lab",
+    "University": "Univ.",
+    "Institute": "Inst.",
+    "Engineering": "Eng.",
+    "Trading": "Trade",
+}
+CITIES = [
+    "Beijing",
+    "Shanghai",
+    "Shenzhen",
+    "Guangzhou",
+    "Tianjin",
+    "Chengdu",
+    "Hangzhou",
+    "Wuhan",
+    "Nanjing",
+    "Moscow",
+    "Tehran",
+    "Dubai",
+    "Hong Kong",
+    "Xian",
+    "Changsha",
+    "Suzhou",
+]
+BUSINESS = [
+    "Trading",
+    "Technology",
+    "Electronics",
+    "Logistics",
+    "Shipping",
+    "Industrial",
+    "Machinery",
+    "Investment",
+    "Engineering",
+    "Aviation",
+    "Semiconductor",
+    "Software",
+]
 # Chinese script for pinyin-named listed entities (the list itself has no Chinese script).
 CHINESE = {
     "Huawei Technologies Co., Ltd.": "华为技术有限公司",
@@ -46,9 +91,20 @@ CHINESE = {
     "Huawei Cloud Computing Technology Co., Ltd.": "华为云计算技术有限公司",
     "Dongguan Huawei Service Co., Ltd.": "东莞华为服务有限公司",
 }
-SYLLABLES = {"huawei": "hua wei", "pengxinxu": "peng xin xu", "hisilicon": None, "zhongxing": "zhong xing",
-             "haiguang": "hai guang", "sugon": None, "shuguang": "shu guang", "tianjin": "tian jin",
-             "changsha": "chang sha", "shenzhen": "shen zhen", "hangzhou": "hang zhou", "chengdu": "cheng du"}
+SYLLABLES = {
+    "huawei": "hua wei",
+    "pengxinxu": "peng xin xu",
+    "hisilicon": None,
+    "zhongxing": "zhong xing",
+    "haiguang": "hai guang",
+    "sugon": None,
+    "shuguang": "shu guang",
+    "tianjin": "tian jin",
+    "changsha": "chang sha",
+    "shenzhen": "shen zhen",
+    "hangzhou": "hang zhou",
+    "chengdu": "cheng du",
+}
 
 
 def typo(name: str) -> str | None:
@@ -59,11 +115,11 @@ def typo(name: str) -> str | None:
     i = RNG.randrange(1, len(w) - 1)
     kind = RNG.choice(["sub", "del", "swap"])
     if kind == "sub":
-        new = w[:i] + RNG.choice("aeiou") + w[i + 1:]
+        new = w[:i] + RNG.choice("aeiou") + w[i + 1 :]
     elif kind == "del":
-        new = w[:i] + w[i + 1:]
+        new = w[:i] + w[i + 1 :]
     else:
-        new = w[:i - 1] + w[i] + w[i - 1] + w[i + 1:]
+        new = w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :]
     return name.replace(w, new, 1) if new != w else None
 
 
@@ -105,8 +161,9 @@ def pinyin_split(name: str) -> str | None:
 def main() -> None:
     lst = bundled()
     entries = lst.entries
-    companies = [e for e in entries if e.type != "Individual" and len(normalize(e.name).tokens) >= 2
-                 and e.name.isascii()]
+    companies = [
+        e for e in entries if e.type != "Individual" and len(normalize(e.name).tokens) >= 2 and e.name.isascii()
+    ]
     people = [e for e in entries if e.type == "Individual" and e.name.isascii()]
     el = [e for e in companies if e.list_name == "Entity List"]
     rows: list[tuple[str, str, int, str]] = []
@@ -130,6 +187,7 @@ def main() -> None:
         if en in listed:
             add(zh, en, 1, "chinese script")
             import opencc
+
             add(opencc.OpenCC("s2t").convert(zh), en, 1, "chinese traditional")
     for e in el:
         split = pinyin_split(e.name)
@@ -153,12 +211,16 @@ def main() -> None:
             add(e.name.replace(city, RNG.choice([c for c in CITIES if c != city])), e.name, 0, "other city")
     for e in RNG.sample([e for e in entries if re.search(r"\b\d+\b", e.name)], 90):
         m = re.search(r"\b(\d+)\b", e.name)
-        add(e.name[: m.start()] + str(int(m.group(1)) + RNG.randint(1, 9)) + e.name[m.end():], e.name, 0, "number")
+        add(e.name[: m.start()] + str(int(m.group(1)) + RNG.randint(1, 9)) + e.name[m.end() :], e.name, 0, "number")
     for e in RNG.sample(companies, 300):
         word = next((w for w in BUSINESS if re.search(rf"\b{w}\b", e.name)), None)
         if word:
-            add(re.sub(rf"\b{word}\b", RNG.choice([w for w in BUSINESS if w != word]), e.name), e.name, 0,
-                "business word")
+            add(
+                re.sub(rf"\b{word}\b", RNG.choice([w for w in BUSINESS if w != word]), e.name),
+                e.name,
+                0,
+                "business word",
+            )
     for e in RNG.sample(companies, 40):
         add(f"{e.name.split()[0]} & Sons", f"{e.name.split()[0]} & Daughters", 0, "sons vs daughters")
     for form in ["CORP", "LLC", "Co., Ltd.", "Limited", "GmbH", "S.A.", "Pte. Ltd.", "Sdn. Bhd.", "K.K.", "Inc."]:

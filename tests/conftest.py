@@ -1,4 +1,5 @@
 """Shared helpers: run the real `longarm` command in a subprocess, build items and transactions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ LONGARM = Path(sys.executable).with_name("longarm")
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The installed `longarm` command, as a user runs it."""
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run([str(LONGARM), *args], capture_output=True, text=True, input=stdin, env=env,
-                          cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [str(LONGARM), *args], capture_output=True, text=True, input=stdin, env=env, cwd=ROOT, timeout=60
+    )
 
 
 def d(text: str) -> dt.date:

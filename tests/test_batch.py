@@ -1,4 +1,5 @@
 """Order-book batches: row accounting, one engine, formats, resumption after kill -9, Dask, report."""
+
 from __future__ import annotations
 
 import csv
@@ -31,11 +32,28 @@ def book(path: Path, n: int, seed: int = 3) -> Path:
         w.writerow(HEADER)
         for i in range(n):
             hq = rng.choice(["CN", "DE", "SG", ""])
-            w.writerow([f"O-{i}" if rng.random() > 0.01 else "", rng.choice(["2024-06-01", "2025-06-01", "2026-11-28"]),
-                        rng.choice(["export", "reexport", "use"]), "US", rng.choice(DESTS), rng.choice(CHIPS), "",
-                        rng.choice(["", "5000", "abc"]) if rng.random() < 0.05 else "", "", "", "US", "",
-                        rng.choice(PARTIES), "", hq, hq, rng.choice(["", "ai_model_training", "supercomputer"]),
-                        f"ref-{i}"])
+            w.writerow(
+                [
+                    f"O-{i}" if rng.random() > 0.01 else "",
+                    rng.choice(["2024-06-01", "2025-06-01", "2026-11-28"]),
+                    rng.choice(["export", "reexport", "use"]),
+                    "US",
+                    rng.choice(DESTS),
+                    rng.choice(CHIPS),
+                    "",
+                    rng.choice(["", "5000", "abc"]) if rng.random() < 0.05 else "",
+                    "",
+                    "",
+                    "US",
+                    "",
+                    rng.choice(PARTIES),
+                    "",
+                    hq,
+                    hq,
+                    rng.choice(["", "ai_model_training", "supercomputer"]),
+                    f"ref-{i}",
+                ]
+            )
     return path
 
 
@@ -53,11 +71,16 @@ def test_every_row_once_in_order_with_extra_columns_and_errors(env):
     assert out.height == inp.height == result["rows"] == 300
     assert out["customer_ref"].to_list() == inp["customer_ref"].to_list()
     assert out.columns[: len(inp.columns)] == [("declared_eccn" if c == "eccn" else c) for c in inp.columns]
-    assert out.columns[len(inp.columns):] == list(batch.RESULT_COLUMNS)
+    assert out.columns[len(inp.columns) :] == list(batch.RESULT_COLUMNS)
     bad = out.filter(pl.col("error") != "")
     assert bad.height > 0 and (bad["outcome"].fill_null("") == "").all()
-    assert set(out["outcome"].fill_null("").to_list()) - {""} <= {"NLR", "LICENSE_EXCEPTION", "LICENSE_REQUIRED",
-                                                                   "PROHIBITED", "UNDETERMINED"}
+    assert set(out["outcome"].fill_null("").to_list()) - {""} <= {
+        "NLR",
+        "LICENSE_EXCEPTION",
+        "LICENSE_REQUIRED",
+        "PROHIBITED",
+        "UNDETERMINED",
+    }
 
 
 def test_rows_are_decided_by_the_same_engine_as_assess(env):
@@ -80,28 +103,50 @@ def test_formats_round_trip(env, suffix):
     {".csv": lambda: None, ".parquet": lambda: df.write_parquet(src), ".jsonl": lambda: df.write_ndjson(src)}[suffix]()
     out = env / f"out{suffix}"
     batch.run(src if suffix != ".csv" else src_csv, out, partition_rows=16)
-    read = {".csv": lambda p: pl.read_csv(p, infer_schema=False), ".parquet": pl.read_parquet,
-            ".jsonl": pl.read_ndjson}[suffix]
+    read = {
+        ".csv": lambda p: pl.read_csv(p, infer_schema=False),
+        ".parquet": pl.read_parquet,
+        ".jsonl": pl.read_ndjson,
+    }[suffix]
     assert read(out).height == 40
 
 
 def test_bad_batch_arguments(env):
     src = book(env / "book.csv", 5)
-    for args, field in [([str(src), "--out", str(env / "o.txt")], "--out"),
-                        ([str(env / "nope.csv"), "--out", str(env / "o.csv")], "INPUT"),
-                        ([str(src), "--out", str(env / "o.csv"), "--engine", "spark"], "--engine")]:
-        p = subprocess.run([str(LONGARM), "batch", *args], capture_output=True, text=True,
-                           env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    for args, field in [
+        ([str(src), "--out", str(env / "o.txt")], "--out"),
+        ([str(env / "nope.csv"), "--out", str(env / "o.csv")], "INPUT"),
+        ([str(src), "--out", str(env / "o.csv"), "--engine", "spark"], "--engine"),
+    ]:
+        p = subprocess.run(
+            [str(LONGARM), "batch", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LONGARM_HOME": str(env / "home")},
+        )
         assert p.returncode == 2 and p.stderr.startswith(field) and p.stdout == ""
     (env / "nocol.csv").write_text("a,b\n1,2\n")
-    p = subprocess.run([str(LONGARM), "batch", str(env / "nocol.csv"), "--out", str(env / "o.csv")],
-                       capture_output=True, text=True, env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    p = subprocess.run(
+        [str(LONGARM), "batch", str(env / "nocol.csv"), "--out", str(env / "o.csv")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LONGARM_HOME": str(env / "home")},
+    )
     assert p.returncode == 2 and "missing column(s): order_id, to_country" in p.stderr
 
 
 def _batch_cmd(src: Path, out: Path, home: Path) -> list[str]:
-    return [str(LONGARM), "batch", str(src), "--out", str(out), "--partition-rows", "150",
-            "--store", str(home / "store.sqlite")]
+    return [
+        str(LONGARM),
+        "batch",
+        str(src),
+        "--out",
+        str(out),
+        "--partition-rows",
+        "150",
+        "--store",
+        str(home / "store.sqlite"),
+    ]
 
 
 def test_killed_run_resumes_to_a_byte_identical_output(env):
@@ -115,8 +160,9 @@ def test_killed_run_resumes_to_a_byte_identical_output(env):
     rng = random.Random(1)
     killed = 0
     for _ in range(3):
-        proc = subprocess.Popen(_batch_cmd(src, resumed_dir / "out.csv", home), env=e,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _batch_cmd(src, resumed_dir / "out.csv", home), env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(1.0, 4.0))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -151,9 +197,17 @@ def test_progress_bar_on_a_terminal_only(env):
     src = book(env / "book.csv", 50)
     log = env / "typescript"
     cmd = f"{LONGARM} batch {src} --out {env / 'tty.csv'}"
-    subprocess.run(["script", "-qc", cmd, str(log)], check=True, capture_output=True,
-                   env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    subprocess.run(
+        ["script", "-qc", cmd, str(log)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "LONGARM_HOME": str(env / "home")},
+    )
     assert "screening parties" in log.read_text(errors="replace")
-    quiet = subprocess.run([str(LONGARM), "batch", str(src), "--out", str(env / "pipe.csv")], capture_output=True,
-                           text=True, env={**os.environ, "LONGARM_HOME": str(env / "home")})
+    quiet = subprocess.run(
+        [str(LONGARM), "batch", str(src), "--out", str(env / "pipe.csv")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LONGARM_HOME": str(env / "home")},
+    )
     assert "screening parties" not in quiet.stderr and quiet.stdout == ""

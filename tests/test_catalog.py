@@ -1,4 +1,5 @@
 """Every catalogue chip against the figures in its source row (accelerators.csv / ACCELERATORS.md)."""
+
 import csv
 import re
 from importlib import resources
@@ -8,11 +9,21 @@ import pytest
 from longarm import catalog
 from longarm.errors import UnknownChipError
 
-BITS = {"dense_fp64_tflops": 64, "dense_fp32_tflops": 32, "dense_tf32_tflops": 32, "dense_fp16_tflops": 16,
-        "dense_bf16_tflops": 16, "dense_fp8_tflops": 8, "dense_int8_tops": 8, "dense_int4_tops": 4}
+BITS = {
+    "dense_fp64_tflops": 64,
+    "dense_fp32_tflops": 32,
+    "dense_tf32_tflops": 32,
+    "dense_fp16_tflops": 16,
+    "dense_bf16_tflops": 16,
+    "dense_fp8_tflops": 8,
+    "dense_int8_tops": 8,
+    "dense_int4_tops": 4,
+}
 ROWS = list(csv.DictReader(resources.files("longarm.data").joinpath("accelerators.csv").open(encoding="utf-8")))
-IDS = {(r["vendor"], r["model"], r["variant"]): r["id"] for r in
-       csv.DictReader(resources.files("longarm.data").joinpath("catalog_ids.csv").open(encoding="utf-8"))}
+IDS = {
+    (r["vendor"], r["model"], r["variant"]): r["id"]
+    for r in csv.DictReader(resources.files("longarm.data").joinpath("catalog_ids.csv").open(encoding="utf-8"))
+}
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: IDS[(r["vendor"], r["model"], r["variant"])])
@@ -31,9 +42,16 @@ def test_chip_matches_its_source_row(row):
         assert chip.tpp == pytest.approx(float(epoch.group(1).rstrip(".")), rel=0.7)
 
 
-@pytest.mark.parametrize("chip_id,tpp,pd", [
-    ("nvidia-h100-sxm", 15832, 19.45), ("nvidia-a100-sxm", 4992, 6.04), ("nvidia-h20", 2368, 2.91),
-    ("nvidia-rtx-4090", 5284.8, 8.68), ("nvidia-rtx-4090d", 4706.8, 7.73)])
+@pytest.mark.parametrize(
+    "chip_id,tpp,pd",
+    [
+        ("nvidia-h100-sxm", 15832, 19.45),
+        ("nvidia-a100-sxm", 4992, 6.04),
+        ("nvidia-h20", 2368, 2.91),
+        ("nvidia-rtx-4090", 5284.8, 8.68),
+        ("nvidia-rtx-4090d", 4706.8, 7.73),
+    ],
+)
 def test_worked_examples_of_accelerators_md(chip_id, tpp, pd):
     chip = catalog.get(chip_id)
     assert chip.tpp == pytest.approx(tpp, abs=0.1)
@@ -41,9 +59,21 @@ def test_worked_examples_of_accelerators_md(chip_id, tpp, pd):
 
 
 def test_contract_ids_exist():
-    for chip_id in ("nvidia-a100-sxm", "nvidia-a800-sxm", "nvidia-h100-sxm", "nvidia-h800-sxm", "nvidia-h20",
-                    "nvidia-h200", "nvidia-b200", "nvidia-rtx-4090", "nvidia-rtx-4090d", "amd-mi300x",
-                    "huawei-ascend-910b", "huawei-ascend-910c", "huawei-ascend-910d"):
+    for chip_id in (
+        "nvidia-a100-sxm",
+        "nvidia-a800-sxm",
+        "nvidia-h100-sxm",
+        "nvidia-h800-sxm",
+        "nvidia-h20",
+        "nvidia-h200",
+        "nvidia-b200",
+        "nvidia-rtx-4090",
+        "nvidia-rtx-4090d",
+        "amd-mi300x",
+        "huawei-ascend-910b",
+        "huawei-ascend-910c",
+        "huawei-ascend-910d",
+    ):
         assert catalog.get(chip_id).id == chip_id
 
 

@@ -3,6 +3,7 @@
 Thresholds in these tests are typed from the regulation text (15 CFR 774 Supp. 1 and the
 Federal Register quotations in shared/regs), not read from longarm's parameter files.
 """
+
 import pytest
 
 from longarm import classify
@@ -19,6 +20,7 @@ def eccn(on, **item):
 
 
 # ---- 2023 text: 3A090.a.1 / a.2 / b.1 / b.2 ------------------------------------------------
+
 
 @pytest.mark.parametrize("tpp,expected", [(4800, "3A090.a"), (4799.99, "3A991.p")])
 def test_a1_tpp_4800_or_more(tpp, expected):
@@ -41,15 +43,18 @@ def test_a2_needs_tpp_1600(tpp, expected):
     assert eccn(V2023, tpp=tpp, die_area_mm2=tpp / 6.0, datacenter=True) == expected
 
 
-@pytest.mark.parametrize("tpp,pd,expected", [
-    (2400, 1.6, "3A090.b"),        # b.1 lower corner
-    (2399.99, 1.6, "3A991.p"),     # below b.1 TPP, and PD below b.2's 3.2
-    (2400, 1.5999, "3A991.p"),     # below b.1 PD
-    (4799.99, 1.6, "3A090.b"),     # b.1 upper TPP bound (less than 4800)
-    (1600, 3.2, "3A090.b"),        # b.2 lower corner
-    (1600, 3.1999, "3A991.p"),
-    (1599.99, 3.2, "3A991.p"),
-])
+@pytest.mark.parametrize(
+    "tpp,pd,expected",
+    [
+        (2400, 1.6, "3A090.b"),  # b.1 lower corner
+        (2399.99, 1.6, "3A991.p"),  # below b.1 TPP, and PD below b.2's 3.2
+        (2400, 1.5999, "3A991.p"),  # below b.1 PD
+        (4799.99, 1.6, "3A090.b"),  # b.1 upper TPP bound (less than 4800)
+        (1600, 3.2, "3A090.b"),  # b.2 lower corner
+        (1600, 3.1999, "3A991.p"),
+        (1599.99, 3.2, "3A991.p"),
+    ],
+)
 def test_b_paragraphs(tpp, pd, expected):
     assert eccn(V2023, tpp=tpp, die_area_mm2=tpp / pd, datacenter=True) == expected
 
@@ -59,6 +64,7 @@ def test_tpp_4800_is_always_a_whatever_the_density():
 
 
 # ---- datacenter note --------------------------------------------------------------------
+
 
 def test_non_datacenter_items_below_4800_are_excluded():
     assert eccn(V2023, tpp=4799, die_area_mm2=500, datacenter=False) == "3A991.p"
@@ -90,8 +96,11 @@ def test_missing_tpp_is_undetermined():
 
 # ---- October 2022 text -------------------------------------------------------------------
 
-@pytest.mark.parametrize("tpp,io,expected", [
-    (4800, 600, "3A090.a"), (4799.99, 600, "3A991.p"), (4800, 599.99, "3A991.p"), (100_000, 0.1, "3A991.p")])
+
+@pytest.mark.parametrize(
+    "tpp,io,expected",
+    [(4800, 600, "3A090.a"), (4799.99, 600, "3A991.p"), (4800, 599.99, "3A991.p"), (100_000, 0.1, "3A991.p")],
+)
 def test_2022_text_needs_tpp_and_io(tpp, io, expected):
     assert eccn(V2022, tpp=tpp, bidirectional_transfer_rate_gbs=io) == expected
 
@@ -107,6 +116,7 @@ def test_2022_text_has_no_density_test():
 
 
 # ---- effective dates: the day before and the day of ---------------------------------------
+
 
 def test_nothing_before_october_7_2022():
     assert eccn(d("2022-10-06"), tpp=20000, bidirectional_transfer_rate_gbs=900) == "UNCLASSIFIED"
@@ -147,13 +157,13 @@ def test_hbm_with_unknown_density_is_undetermined():
 
 # ---- 4A090 / 4A994.l ---------------------------------------------------------------------
 
+
 def test_computer_with_a_3a090a_ic_is_4a090a():
     assert eccn(NOW, type="computer", contains=[Contained(catalog_id="nvidia-h100-sxm", count=8)]) == "4A090.a"
 
 
 def test_computer_takes_the_highest_ic():
-    ics = [Contained(tpp=3000, die_area_mm2=3000 / 2.0, datacenter=True),
-           Contained(catalog_id="nvidia-h20")]
+    ics = [Contained(tpp=3000, die_area_mm2=3000 / 2.0, datacenter=True), Contained(catalog_id="nvidia-h20")]
     assert eccn(NOW, type="computer", contains=ics) == "4A090.b"
 
 
@@ -172,6 +182,7 @@ def test_computer_with_an_undetermined_ic_lists_both_possibilities():
 
 
 # ---- declared ECCNs, .z, foundry presumption ---------------------------------------------
+
 
 def test_declared_mismatch_is_a_warning_and_computed_wins():
     r = classify(Item(catalog_id="nvidia-h100-sxm", eccn="3A991.p"), NOW)
@@ -205,9 +216,15 @@ def test_foundry_presumption_only_for_fabricators_and_only_from_2025_01_16():
 
 
 def test_3a991p_needs_8_tops_or_150_gbs():
-    r = classify(Item(units=[{"tops": 7.99, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=149), V2023)
+    r = classify(
+        Item(units=[{"tops": 7.99, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=149), V2023
+    )
     assert r.eccn == "UNCLASSIFIED"
-    r = classify(Item(units=[{"tops": 8, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=149), V2023)
+    r = classify(
+        Item(units=[{"tops": 8, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=149), V2023
+    )
     assert r.eccn == "3A991.p"
-    r = classify(Item(units=[{"tops": 1, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=150), V2023)
+    r = classify(
+        Item(units=[{"tops": 1, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=150), V2023
+    )
     assert r.eccn == "3A991.p"

@@ -1,4 +1,5 @@
 """The `longarm` command as users run it: golden outputs, JSON shapes and the exit-code contract."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,17 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CASES = {
     "classify-h800-2023.txt": ["classify", "--chip", "nvidia-h800-sxm", "--as-of", "2023-01-01"],
     "classify-h800-2024.txt": ["classify", "--chip", "nvidia-h800-sxm", "--as-of", "2024-01-01"],
-    "classify-tpp-4800.json": ["classify", "--tpp", "4800", "--die-area", "600", "--datacenter",
-                               "--as-of", "2024-06-01", "--json"],
+    "classify-tpp-4800.json": [
+        "classify",
+        "--tpp",
+        "4800",
+        "--die-area",
+        "600",
+        "--datacenter",
+        "--as-of",
+        "2024-06-01",
+        "--json",
+    ],
     "assess-h100-china.txt": ["assess", "examples/h100-to-china-2024.yaml"],
     "assess-ascend-use.json": ["assess", "examples/ascend-910c-use-malaysia-2025.yaml", "--json"],
     "chips-compare.txt": ["chips", "--compare", "huawei-ascend-910c", "nvidia-h100-sxm", "--as-of", "2026-11-28"],
@@ -62,11 +72,25 @@ def test_chips_plot_writes_png_and_svg(tmp_path):
 
 def test_assess_json_has_the_contract_keys():
     d = json.loads(run_cli("assess", "examples/h100-to-china-2024.yaml", "--json").stdout)
-    for key in ("contract", "as_of", "ruleset", "item", "posture", "outcome", "subject_to_ear",
-                "subject_to_ear_reasons", "license_required", "license_requirements", "license_exceptions",
-                "general_prohibitions", "screening", "warnings", "findings"):
+    for key in (
+        "contract",
+        "as_of",
+        "ruleset",
+        "item",
+        "posture",
+        "outcome",
+        "subject_to_ear",
+        "subject_to_ear_reasons",
+        "license_required",
+        "license_requirements",
+        "license_exceptions",
+        "general_prohibitions",
+        "screening",
+        "warnings",
+        "findings",
+    ):
         assert key in d
-    assert d["contract"] == "1"
+    assert d["contract"] == "2"
     assert all(f["citation"] for f in d["findings"])
 
 
@@ -77,7 +101,10 @@ def test_assess_reads_stdin():
 
 
 BAD = [
-    ('{"as_of":"2024-06-01","to_country":"DE","item":{"tpp":4800,"die_area_mm2":-1}}', ["item.die_area_mm2: must be > 0"]),
+    (
+        '{"as_of":"2024-06-01","to_country":"DE","item":{"tpp":4800,"die_area_mm2":-1}}',
+        ["item.die_area_mm2: must be > 0"],
+    ),
     ('{"to_country":"DE","item":{"tpp":"NaN"}}', ["item.tpp: must be a finite number"]),
     ('{"to_country":"DE","item":{"catalog_id":"nvidia-h900"}}', ["item.catalog_id: unknown catalogue id"]),
     ('{"to_country":"DE","item":{"tpp":1},"colour":"red"}', ["colour: unknown field"]),
@@ -86,8 +113,8 @@ BAD = [
     ('{"as_of":"1999-12-31","to_country":"DE"}', ["as_of: must be on or after 2000-01-01"]),
     ('{"as_of":"2024-02-30","to_country":"DE"}', ["as_of:"]),
     ('{"item":{"units":[{"tops":1}]}}', ["to_country: required", "item.units[0].bit_length: required"]),
-    ('as_of: 2024-13-01\nto_country: DE\n', ["as_of:"]),
-    ('[1, 2]', ["(input): must be a mapping"]),
+    ("as_of: 2024-13-01\nto_country: DE\n", ["as_of:"]),
+    ("[1, 2]", ["(input): must be a mapping"]),
     ('{"to_country":"DE","parties":[{"role":"buyer","name":"X"}]}', ["parties[0].role:"]),
 ]
 
@@ -105,13 +132,20 @@ def test_bad_input_exits_2_naming_every_field_with_nothing_on_stdout(tmp_path, d
         assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("args,field", [
-    (["classify", "--tpp", "-5"], "--tpp"), (["classify", "--die-area", "0", "--tpp", "5"], "--die-area"),
-    (["classify", "--chip", "nope"], "--chip"), (["classify", "--tpp", "5", "--as-of", "yesterday"], "--as-of"),
-    (["classify", "--tpp", "5", "--as-of", "1999-01-01"], "--as-of"), (["classify", "--tpp", "abc"], "--tpp"),
-    (["classify", "--tpp", "5", "--bogus"], "--bogus"), (["assess", "/no/such/file"], "FILE"),
-    (["chips", "--compare", "nvidia-h100-sxm", "nope"], "--compare[1]"),
-])
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        (["classify", "--tpp", "-5"], "--tpp"),
+        (["classify", "--die-area", "0", "--tpp", "5"], "--die-area"),
+        (["classify", "--chip", "nope"], "--chip"),
+        (["classify", "--tpp", "5", "--as-of", "yesterday"], "--as-of"),
+        (["classify", "--tpp", "5", "--as-of", "1999-01-01"], "--as-of"),
+        (["classify", "--tpp", "abc"], "--tpp"),
+        (["classify", "--tpp", "5", "--bogus"], "--bogus"),
+        (["assess", "/no/such/file"], "FILE"),
+        (["chips", "--compare", "nvidia-h100-sxm", "nope"], "--compare[1]"),
+    ],
+)
 def test_bad_options_exit_2(args, field):
     proc = run_cli(*args)
     assert proc.returncode == 2 and proc.stdout == ""

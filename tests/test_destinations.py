@@ -1,4 +1,5 @@
 """Country Groups in the dated parameters against the bundled eCFR snapshot; scopes; chart rows."""
+
 import datetime as dt
 import json
 from importlib import resources
@@ -8,11 +9,29 @@ import pytest
 
 from longarm import destinations, params
 
-NAMES = {"China (PRC)": "CN", "Korea, North": "KP", "Korea, South": "KR", "Burma": "MM", "Macau": "MO",
-         "Congo (Democratic Republic of)": "CD", "South Sudan, Republic of": "SS", "Türkiye": "TR",
-         "Russia": "RU", "Iran": "IR", "Syria": "SY", "Laos": "LA", "Moldova": "MD", "Vietnam": "VN",
-         "Venezuela": "VE", "Taiwan": "TW", "Czech Republic": "CZ", "United Kingdom": "GB",
-         "United States": "US", "Bolivia": "BO", "Tanzania": "TZ"}
+NAMES = {
+    "China (PRC)": "CN",
+    "Korea, North": "KP",
+    "Korea, South": "KR",
+    "Burma": "MM",
+    "Macau": "MO",
+    "Congo (Democratic Republic of)": "CD",
+    "South Sudan, Republic of": "SS",
+    "Türkiye": "TR",
+    "Russia": "RU",
+    "Iran": "IR",
+    "Syria": "SY",
+    "Laos": "LA",
+    "Moldova": "MD",
+    "Vietnam": "VN",
+    "Venezuela": "VE",
+    "Taiwan": "TW",
+    "Czech Republic": "CZ",
+    "United Kingdom": "GB",
+    "United States": "US",
+    "Bolivia": "BO",
+    "Tanzania": "TZ",
+}
 
 
 def iso(name: str) -> str:
@@ -46,7 +65,17 @@ def test_hong_kong_is_china_from_december_2020():
     assert destinations.treated_as("HK", dt.date(2020, 12, 22)) == "HK"
 
 
-@pytest.mark.parametrize("code,row", [("CN", "China"), ("KR", "Korea, South"), ("CD", "Congo (Democratic Republic of the)"),
-                                      ("IR", "Iran"), ("HK", "China"), ("MM", "Burma"), ("VA", "Vatican City")])
+@pytest.mark.parametrize(
+    "code,row",
+    [
+        ("CN", "China"),
+        ("KR", "Korea, South"),
+        ("CD", "Congo (Democratic Republic of the)"),
+        ("IR", "Iran"),
+        ("HK", "China"),
+        ("MM", "Burma"),
+        ("VA", "Vatican City"),
+    ],
+)
 def test_country_chart_rows(code, row):
     assert destinations.chart_row(code) == row

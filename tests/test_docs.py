@@ -1,4 +1,5 @@
 """Documentation that is generated from the code must match it; parameters must be consistent."""
+
 from pathlib import Path
 
 from longarm import params
@@ -40,6 +41,5 @@ def test_readme_names_the_two_setup_commands():
 
 
 def test_country_code_lists_are_found_for_the_yaml_boolean_check():
-    found = dict(params._country_lists({"id": "x", "members": {"A:1": ["US", False]},
-                                        "scope": {"countries": ["DE"]}}))
+    found = dict(params._country_lists({"id": "x", "members": {"A:1": ["US", False]}, "scope": {"countries": ["DE"]}}))
     assert found == {"A:1": ["US", False], "countries": ["DE"]}

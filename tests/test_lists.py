@@ -1,4 +1,5 @@
 """`lists update`: official formats, validation, the 10 % drop guard, atomic switch, URLs."""
+
 from __future__ import annotations
 
 import csv
@@ -37,8 +38,9 @@ def test_a_list_that_dropped_more_than_10_percent_is_refused_and_nothing_changes
     proc = cli("lists", "update", "--from", str(SAMPLE))
     assert proc.returncode == 2 and "refused" in proc.stderr and "--from" in proc.stderr
     assert not (home / "lists" / "current").exists()
-    assert json.loads(cli("screen", "Huawei Technologies Co., Ltd.", "--json").stdout)["lists_version"] \
-        == "CSL 2026-07-31"
+    assert (
+        json.loads(cli("screen", "Huawei Technologies Co., Ltd.", "--json").stdout)["lists_version"] == "CSL 2026-07-31"
+    )
 
 
 def test_forced_update_switches_and_results_name_the_new_version(home):
@@ -50,9 +52,14 @@ def test_forced_update_switches_and_results_name_the_new_version(home):
     listed = json.loads(cli("lists", "--json").stdout)
     assert [v["in_service"] for v in listed] == [False, True]
     # assess uses the list in service too
-    tx = {"as_of": "2024-06-01", "from_country": "US", "to_country": "CN",
-          "item": {"catalog_id": "nvidia-h20", "origin_country": "US"}, "end_uses": [],
-          "parties": [{"role": "end_user", "name": "Chengdu Huawei Technologies Co., Ltd.", "country": "CN"}]}
+    tx = {
+        "as_of": "2024-06-01",
+        "from_country": "US",
+        "to_country": "CN",
+        "item": {"catalog_id": "nvidia-h20", "origin_country": "US"},
+        "end_uses": [],
+        "parties": [{"role": "end_user", "name": "Chengdu Huawei Technologies Co., Ltd.", "country": "CN"}],
+    }
     d = json.loads(cli("assess", "-", "--json", stdin=json.dumps(tx)).stdout)
     assert d["outcome"] == "LICENSE_REQUIRED"
 
@@ -60,23 +67,37 @@ def test_forced_update_switches_and_results_name_the_new_version(home):
 def test_trade_gov_json_format_is_read(home, tmp_path):
     with SAMPLE.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    results = [{"name": r["name"], "source": r["source"], "alt_names": [a for a in r["alt_names"].split(";") if a],
-                "addresses": [{"country": "CN"}], "license_requirement": r["license_requirement"],
-                "license_policy": r["license_policy"], "federal_register_notice": r["federal_register_notice"],
-                "programs": [r["programs"]], "type": r["type"], "entity_number": r["entity_number"]} for r in rows]
+    results = [
+        {
+            "name": r["name"],
+            "source": r["source"],
+            "alt_names": [a for a in r["alt_names"].split(";") if a],
+            "addresses": [{"country": "CN"}],
+            "license_requirement": r["license_requirement"],
+            "license_policy": r["license_policy"],
+            "federal_register_notice": r["federal_register_notice"],
+            "programs": [r["programs"]],
+            "type": r["type"],
+            "entity_number": r["entity_number"],
+        }
+        for r in rows
+    ]
     path = tmp_path / "consolidated.json"
     path.write_text(json.dumps({"results": results}))
     assert cli("lists", "update", "--from", str(path), "--force").returncode == 0
     assert cli("screen", "Huawei Technologies Co., Ltd.").returncode == 0
 
 
-@pytest.mark.parametrize("content,message", [
-    ("name,foo\nX,Y\n", "missing column(s) source"),
-    ("{not json", "invalid JSON"),
-    ('{"something": 1}', "no 'results' list"),
-    ("source,name\nEntity List (EL) - Bureau of Industry and Security,\n", "line 2: name is empty"),
-    ("source,name\n", "no entries"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("name,foo\nX,Y\n", "missing column(s) source"),
+        ("{not json", "invalid JSON"),
+        ('{"something": 1}', "no 'results' list"),
+        ("source,name\nEntity List (EL) - Bureau of Industry and Security,\n", "line 2: name is empty"),
+        ("source,name\n", "no entries"),
+    ],
+)
 def test_invalid_files_are_refused_with_the_reason(home, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)
@@ -127,8 +148,16 @@ def test_a_second_update_is_guarded_against_the_first(home, tmp_path):
 def test_screen_and_match_commands(home, tmp_path):
     out = json.loads(cli("screen", "华为技术有限公司", "--country", "CN", "--json").stdout)
     assert out["query"] == "华为技术有限公司" and out["matches"][0]["score"] >= 0.85
-    assert {"matched_name", "list", "score", "entity_number", "license_requirement", "license_policy",
-            "federal_register", "explanation"} <= set(out["matches"][0])
+    assert {
+        "matched_name",
+        "list",
+        "score",
+        "entity_number",
+        "license_requirement",
+        "license_policy",
+        "federal_register",
+        "explanation",
+    } <= set(out["matches"][0])
     m = json.loads(cli("match", "Mwangi & Sons", "Mwangi & Daughters", "--json").stdout)
     assert m["match"] is False and 0 <= m["score"] <= 1 and m["explanation"]
     pairs = tmp_path / "pairs.csv"

@@ -1,4 +1,5 @@
 """TPP, performance density and memory bandwidth density as 3A090's technical notes define them."""
+
 import math
 
 import pytest
@@ -49,9 +50,16 @@ def test_threshold_comparison_tolerates_float_representation():
     assert metrics.greater_than(2.0001, 2.0)
 
 
-@pytest.mark.parametrize("bad", [{"tops": -1, "bit_length": 8}, {"tops": math.nan, "bit_length": 8},
-                                 {"bit_length": 8}, {"tops": 1, "mactops": 1, "bit_length": 8},
-                                 {"tops": 1, "bit_length": 0}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"tops": -1, "bit_length": 8},
+        {"tops": math.nan, "bit_length": 8},
+        {"bit_length": 8},
+        {"tops": 1, "mactops": 1, "bit_length": 8},
+        {"tops": 1, "bit_length": 0},
+    ],
+)
 def test_invalid_units_are_rejected(bad):
     with pytest.raises(ValidationError):
         Unit(**bad)

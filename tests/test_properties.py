@@ -1,5 +1,6 @@
 """Property tests: classification is monotone in TPP and agrees with the region definitions;
 assess never loosens with more restrictive facts and never says NLR on an unknown that matters."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,12 @@ from longarm import classify
 from longarm.assess import assess
 from longarm.model import Item, Party, Transaction
 
+
 def rank(result) -> int:
     """0 = 3A090.a, 1 = 3A090.b, 2 = below; an undetermined result ranks as its highest candidate."""
     return min({"3A090.a": 0, "3A090.b": 1}.get(c, 2) for c in result.candidates)
+
+
 tpps = st.floats(min_value=1, max_value=60_000, allow_nan=False)
 areas = st.floats(min_value=10, max_value=5_000, allow_nan=False)
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2027, 12, 31))
@@ -51,33 +55,64 @@ def test_more_tpp_on_the_same_die_never_lowers_the_control(tpp, extra, area, dc,
 
 
 @settings(max_examples=200, deadline=None)
-@given(tpp=tpps, area=st.one_of(st.none(), areas), dc=st.one_of(st.none(), st.booleans()),
-       on=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2022, 10, 6)))
+@given(
+    tpp=tpps,
+    area=st.one_of(st.none(), areas),
+    dc=st.one_of(st.none(), st.booleans()),
+    on=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2022, 10, 6)),
+)
 def test_before_october_7_2022_nothing_is_3a090(tpp, area, dc, on):
     r = classify(Item(tpp=tpp, die_area_mm2=area, datacenter=dc, bidirectional_transfer_rate_gbs=900), on)
     assert not any(c.startswith(("3A090", "4A090")) for c in [r.eccn, *r.candidates])
 
 
-destinations = st.sampled_from(["CN", "MO", "HK", "VN", "SA", "AE", "IL", "DE", "JP", "SG", "IN", "IR", "RU", "US", "MY"])
-chips = st.sampled_from(["nvidia-h100-sxm", "nvidia-h20", "nvidia-rtx-4090", "nvidia-rtx-4090d", "amd-mi300x",
-                         "huawei-ascend-910b", "nvidia-a100-sxm"])
+destinations = st.sampled_from(
+    ["CN", "MO", "HK", "VN", "SA", "AE", "IL", "DE", "JP", "SG", "IN", "IR", "RU", "US", "MY"]
+)
+chips = st.sampled_from(
+    [
+        "nvidia-h100-sxm",
+        "nvidia-h20",
+        "nvidia-rtx-4090",
+        "nvidia-rtx-4090d",
+        "amd-mi300x",
+        "huawei-ascend-910b",
+        "nvidia-a100-sxm",
+    ]
+)
 hq = st.sampled_from(["CN", "MO", "US", "DE", "SG"])
 postures = st.sampled_from(["text", "enforced"])
 
 
 def tx(chip, dest, on, posture, parties, end_uses=()):
-    return Transaction(as_of=on, from_country="US", to_country=dest, posture=posture,
-                       item=Item(catalog_id=chip, origin_country="US"), parties=parties,
-                       end_uses=list(end_uses))
+    return Transaction(
+        as_of=on,
+        from_country="US",
+        to_country=dest,
+        posture=posture,
+        item=Item(catalog_id=chip, origin_country="US"),
+        parties=parties,
+        end_uses=list(end_uses),
+    )
 
 
 def known_party(hq_country):
-    return Party(role="end_user", name="Example Trading Co., Ltd.", country="SG",
-                 headquarters_country=hq_country, ultimate_parent_headquarters_country=hq_country)
+    return Party(
+        role="end_user",
+        name="Example Trading Co., Ltd.",
+        country="SG",
+        headquarters_country=hq_country,
+        ultimate_parent_headquarters_country=hq_country,
+    )
 
 
-HUAWEI = Party(role="ultimate_consignee", name="Huawei Technologies Co., Ltd.", country="CN",
-               headquarters_country="CN", ultimate_parent_headquarters_country="CN")
+HUAWEI = Party(
+    role="ultimate_consignee",
+    name="Huawei Technologies Co., Ltd.",
+    country="CN",
+    headquarters_country="CN",
+    ultimate_parent_headquarters_country="CN",
+)
 
 slow = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -89,8 +124,9 @@ def test_adding_an_entity_list_party_never_turns_a_requirement_off(chip, dest, o
     more = assess(tx(chip, dest, on, posture, [known_party(hq_country), HUAWEI]))
     if base.license_required:
         assert more.license_required is True
-    assert {(r.citation, r.reason) for r in base.license_requirements} <= \
-        {(r.citation, r.reason) for r in more.license_requirements}
+    assert {(r.citation, r.reason) for r in base.license_requirements} <= {
+        (r.citation, r.reason) for r in more.license_requirements
+    }
     assert more.outcome != "NLR" or (base.outcome == "NLR" and on < dt.date(2019, 1, 1))
 
 
@@ -105,14 +141,35 @@ def test_before_october_7_2022_assess_never_yields_3a090(chip, dest, on, posture
 
 
 @slow
-@given(chip=chips, dest=destinations, on=dates, posture=postures, hq_country=hq,
-       uses=st.sampled_from([[], ["supercomputer"], ["advanced_node_ic_production"], ["military_intelligence"]]))
-def test_an_unknown_fact_never_yields_nlr_where_a_known_one_requires_a_license(chip, dest, on, posture, hq_country,
-                                                                              uses):
+@given(
+    chip=chips,
+    dest=destinations,
+    on=dates,
+    posture=postures,
+    hq_country=hq,
+    uses=st.sampled_from([[], ["supercomputer"], ["advanced_node_ic_production"], ["military_intelligence"]]),
+)
+def test_an_unknown_fact_never_yields_nlr_where_a_known_one_requires_a_license(
+    chip, dest, on, posture, hq_country, uses
+):
     known = assess(tx(chip, dest, on, posture, [known_party(hq_country)], uses))
-    unknown_hq = assess(Transaction(**{**tx(chip, dest, on, posture, [Party(role="end_user", name="Example Trading Co., Ltd.", country="SG")], uses).model_dump()}))
-    unknown_uses = assess(Transaction(**{**tx(chip, dest, on, posture, [known_party(hq_country)]).model_dump(),
-                                         "end_uses": None}))
+    unknown_hq = assess(
+        Transaction(
+            **{
+                **tx(
+                    chip,
+                    dest,
+                    on,
+                    posture,
+                    [Party(role="end_user", name="Example Trading Co., Ltd.", country="SG")],
+                    uses,
+                ).model_dump()
+            }
+        )
+    )
+    unknown_uses = assess(
+        Transaction(**{**tx(chip, dest, on, posture, [known_party(hq_country)]).model_dump(), "end_uses": None})
+    )
     if known.license_required:
         assert unknown_hq.outcome != "NLR"
         assert unknown_uses.outcome != "NLR"

@@ -6,6 +6,7 @@ requirements / no_requirements (citation substrings), exceptions (names), prohib
 (GP numbers), screening (list names), warnings / questions / findings (text substrings),
 review_policy (substring), ruleset (substring).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,14 @@ def load_cases() -> list[tuple[str, dict[str, Any], dict[str, Any], str]]:
     for path in sorted(HERE.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text("utf-8"))
         for case in doc["cases"]:
-            cases.append((f"{path.stem}: {case['name']}", merge(doc.get("base", {}), case["input"]),
-                          case["expect"], case["source"]))
+            cases.append(
+                (
+                    f"{path.stem}: {case['name']}",
+                    merge(doc.get("base", {}), case["input"]),
+                    case["expect"],
+                    case["source"],
+                )
+            )
     return cases
 
 
@@ -52,7 +59,9 @@ def test_scenario(name, data, expect, source):
     d = assess(transaction(data))
     for key in ("outcome", "license_required", "subject_to_ear"):
         if key in expect:
-            assert getattr(d, key) == expect[key], f"{key}: {getattr(d, key)} != {expect[key]}\n{d.model_dump_json(indent=1)}"
+            assert getattr(d, key) == expect[key], (
+                f"{key}: {getattr(d, key)} != {expect[key]}\n{d.model_dump_json(indent=1)}"
+            )
     if "eccn" in expect:
         assert d.item.eccn == expect["eccn"]
     cites = [r.citation for r in d.license_requirements]
@@ -66,8 +75,11 @@ def test_scenario(name, data, expect, source):
         assert [g.number for g in d.general_prohibitions] == expect["prohibitions"]
     if "screening" in expect:
         assert sorted({h.list for h in d.screening}) == sorted(expect["screening"])
-    for key, got in (("warnings", d.warnings), ("questions", d.questions),
-                     ("findings", [f"{f.citation}: {f.text}" for f in d.findings])):
+    for key, got in (
+        ("warnings", d.warnings),
+        ("questions", d.questions),
+        ("findings", [f"{f.citation}: {f.text}" for f in d.findings]),
+    ):
         for text in expect.get(key, []):
             assert any(text in g for g in got), f"{key}: {text!r} not in {got}"
     if "review_policy" in expect:

@@ -1,4 +1,5 @@
 """The audit log: appends chain, verify finds tampering, concurrent writers never corrupt it."""
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,19 @@ def tamper(path, sql):
     db.close()
 
 
-@pytest.mark.parametrize("sql,seq,word", [
-    ("UPDATE audit SET payload = '{\"i\":999}' WHERE seq = 7;", 7, "changed"),
-    ("DELETE FROM audit WHERE seq = 5;", 6, "removed"),
-    ("UPDATE audit SET seq = 100 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
-     "UPDATE audit SET seq = 4 WHERE seq = 100;", 3, "out of order"),
-])
+@pytest.mark.parametrize(
+    "sql,seq,word",
+    [
+        ("UPDATE audit SET payload = '{\"i\":999}' WHERE seq = 7;", 7, "changed"),
+        ("DELETE FROM audit WHERE seq = 5;", 6, "removed"),
+        (
+            "UPDATE audit SET seq = 100 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
+            "UPDATE audit SET seq = 4 WHERE seq = 100;",
+            3,
+            "out of order",
+        ),
+    ],
+)
 def test_verify_names_the_tampered_record(tmp_path, sql, seq, word):
     path = tmp_path / "a.sqlite"
     fill(path)
@@ -90,7 +98,9 @@ def test_cli_records_assess_and_screen_and_verifies(tmp_path, monkeypatch):
 
 def test_batch_run_record_has_hashes_versions_and_counts(tmp_path, monkeypatch):
     import csv as _csv
+
     from longarm import batch
+
     monkeypatch.setenv("LONGARM_HOME", str(tmp_path / "home"))
     src = tmp_path / "book.csv"
     with src.open("w", newline="") as f:

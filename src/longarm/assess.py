@@ -6,65 +6,32 @@ headquarters rule, 744.11, 744 end uses, 738 Country Chart); license exceptions 
 General Prohibition 10 and denial orders. The decision is computed under the requested posture
 and under the other one; where they differ, `warnings` says how.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
 
-from longarm import destinations, params
+from longarm import destinations, foreign_law, params
 from longarm.classify import classify
 from longarm.model import (
-    Citation, Determination, GeneralProhibition, Item, ItemResult, LicenseException, LicenseRequirement,
-    ScreeningHit, Transaction,
+    Citation,
+    Determination,
+    GeneralProhibition,
+    Item,
+    ItemResult,
+    LicenseException,
+    LicenseRequirement,
+    ScreeningHit,
+    Transaction,
 )
-from longarm.rules import exceptions, jurisdiction, licensing, prohibitions
+from longarm.rules import exceptions, jurisdiction, licensing, parties, prohibitions
 from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED
 from longarm.rules.licensing import Requirement
 from longarm.rules.logic import Tri, any_of
-from longarm.screening import lists, match
 from longarm.trace import Case, Step
 
 OUTCOME_RANK = ("PROHIBITED", "LICENSE_REQUIRED", "UNDETERMINED", "LICENSE_EXCEPTION", "NLR")
-
-
-def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation], list[str]]:
-    """Every party screened against the bundled lists, with the Entity List's listing year applied."""
-    lst = lists.current()
-    hits: list[ScreeningHit] = []
-    findings: list[Citation] = []
-    warnings: list[str] = []
-    if tx.as_of > dt.date.fromisoformat(lst.generated_at[:10]):
-        warnings.append(f"screening used {lst.version}; list changes after that date are not known to longarm")
-    for i, party in enumerate(tx.parties):
-        matches = match.screen(party.name, party.country, lst)
-        if not matches:
-            findings.append(Citation(citation="15 CFR 744 Supp. 4; Consolidated Screening List",
-                                     text=f"{party.role} '{party.name}': no match in {lst.version}"))
-        for m in matches:
-            e = m.entry
-            year = e.earliest_fr_year
-            if e.list_name == "Entity List" and year and tx.as_of.year < year:
-                findings.append(Citation(citation="15 CFR 744 Supp. 4", text=(
-                    f"{party.role} '{party.name}' matches '{m.matched_name}', first cited in the Federal Register "
-                    f"in {year}: not yet listed on {tx.as_of}")))
-                continue
-            if e.list_name == "Entity List" and year == tx.as_of.year:
-                warnings.append(f"parties[{i}]: '{m.matched_name}' was added to the Entity List in {year}; the "
-                                f"exact listing date is not in the bundled list, so the listing is applied")
-            authority = lst.authority.get(e.source) or lists.bundled().authority.get(e.source, {})
-            hit = ScreeningHit(
-                party=party.role, name=party.name, list=e.list_name, matched_name=m.matched_name,
-                score=m.score, citation=authority.get("citation", e.source), entity_number=e.entity_number,
-                license_requirement=e.license_requirement, license_policy=e.license_policy,
-                federal_register=e.federal_register, footnotes=e.footnotes, lists_version=lst.version)
-            hits.append(hit)
-            findings.append(Citation(citation=hit.citation, text=(
-                f"{party.role} '{party.name}' matches {e.list_name} entry '{m.matched_name}' "
-                f"(score {m.score:.2f}; {m.explanation})" + (f"; footnotes {hit.footnotes}" if hit.footnotes else ""))))
-            if e.list_name not in ("Entity List", "Denied Persons List"):
-                effect = authority.get("effect", "")
-                warnings.append(f"{party.role} '{party.name}' is on the {e.list_name}: {effect}".strip())
-    return hits, findings, warnings
 
 
 def _affiliates(case: Case) -> list[Requirement]:
@@ -80,37 +47,63 @@ def _affiliates(case: Case) -> list[Requirement]:
     if status == "unknown":
         case.warn(f"Affiliates (50 %) rule: {entry['text']}")
     if not owned:
-        case.note(citation,
-                  "no party is stated to be at least 50 % owned by Entity List parties "
-                  "(parties[].owned_50pct_by_listed_entity)")
+        case.note(
+            citation,
+            "no party is stated to be at least 50 % owned by Entity List parties "
+            "(parties[].owned_50pct_by_listed_entity)",
+        )
         if status == "active" and any(p.owned_50pct_by_listed_entity is None for p in case.tx.parties):
-            case.warn("Affiliates (50 %) rule in force: whether each party is at least 50 % owned by Entity List "
-                      "parties was not given (parties[].owned_50pct_by_listed_entity)")
+            case.warn(
+                "Affiliates (50 %) rule in force: whether each party is at least 50 % owned by Entity List "
+                "parties was not given (parties[].owned_50pct_by_listed_entity)"
+            )
         return []
     value: Tri = True if status == "active" else None
     names = ", ".join(f"{p.role} '{p.name}'" for p in owned)
-    return [Requirement(Step(value, citation,
-                             f"{names} at least 50 % owned by Entity List parties. {entry['text']}",
-                             None if value else "Was the Affiliates rule suspension extended beyond 2026-11-09?"),
-                        "EL", "as for the owning entity's entry", "entity_list")]
+    return [
+        Requirement(
+            Step(
+                value,
+                citation,
+                f"{names} at least 50 % owned by Entity List parties. {entry['text']}",
+                None if value else "Was the Affiliates rule suspension extended beyond 2026-11-09?",
+            ),
+            "EL",
+            "as for the owning entity's entry",
+            "entity_list",
+        )
+    ]
 
 
 def _decide(case: Case) -> Determination:
     tx, on = case.tx, case.on
-    for country in {case.destination, *(c for p in tx.parties for c in
-                                        (p.country, p.headquarters_country, p.ultimate_parent_headquarters_country) if c)}:
+    for country in {
+        case.destination,
+        *(
+            c
+            for p in tx.parties
+            for c in (p.country, p.headquarters_country, p.ultimate_parent_headquarters_country)
+            if c
+        ),
+    }:
         caveat = destinations.membership_caveat(country, on)
         if caveat:
             case.warn(caveat)
     if tx.to_country != case.destination:
-        case.note("15 CFR 738 Supp. 1 (Hong Kong)", f"{tx.to_country} is treated as {case.destination}: "
-                  + params.in_force("country_groups", "aliases", on)["text"])
+        case.note(
+            "15 CFR 738 Supp. 1 (Hong Kong)",
+            f"{tx.to_country} is treated as {case.destination}: "
+            + params.in_force("country_groups", "aliases", on)["text"],
+        )
 
     subject, subject_steps = jurisdiction.subject_to_ear(case)
     reqs: list[Requirement] = []
     if tx.activity == "use":
-        case.note("15 CFR 734.13-734.16", "'use' is not an export, reexport or transfer (in-country): the "
-                  "license requirements of parts 742, 744 and 746 reach those activities, not use itself")
+        case.note(
+            "15 CFR 734.13-734.16",
+            "'use' is not an export, reexport or transfer (in-country): the "
+            "license requirements of parts 742, 744 and 746 reach those activities, not use itself",
+        )
     else:
         reqs.append(licensing.embargo(case))
         reqs.append(licensing.rs_advanced_computing(case, case.posture))
@@ -161,22 +154,37 @@ def _decide(case: Case) -> Determination:
         outcome = "UNDETERMINED"
     elif case.eccn in (UNCLASSIFIED, UNDETERMINED):
         outcome = "UNDETERMINED"
-        case.warn("the item is outside the paragraphs longarm classifies (3A090, 4A090, 3A991.p, 4A994.l); "
-                  "other CCL entries were not evaluated")
+        case.warn(
+            "the item is outside the paragraphs longarm classifies (3A090, 4A090, 3A991.p, 4A994.l); "
+            "other CCL entries were not evaluated"
+        )
         case.questions.append("What is the item's ECCN under the rest of the Commerce Control List? (item.eccn)")
     else:
         outcome = "NLR"
 
     return Determination(
-        as_of=on, ruleset="", item=case.item, posture=case.posture, outcome=outcome,
+        as_of=on,
+        ruleset="",
+        item=case.item,
+        posture=case.posture,
+        outcome=outcome,
         subject_to_ear=subject,
         subject_to_ear_reasons=[Citation(citation=s.citation, text=s.text) for s in subject_steps],
         license_required=license_required,
-        license_requirements=[LicenseRequirement(citation=r.step.citation, reason=r.reason,
-                                                 review_policy=r.review_policy, text=r.step.text)
-                              for r in reqs if r.step.value],
-        license_exceptions=available, general_prohibitions=prohibitions_, screening=case.hits,
-        warnings=case.warnings, questions=case.questions, findings=case.findings)
+        license_requirements=[
+            LicenseRequirement(
+                citation=r.step.citation, reason=r.reason, review_policy=r.review_policy, text=r.step.text
+            )
+            for r in reqs
+            if r.step.value
+        ],
+        license_exceptions=available,
+        general_prohibitions=prohibitions_,
+        screening=case.hits,
+        warnings=case.warnings,
+        questions=case.questions,
+        findings=case.findings,
+    )
 
 
 def _ruleset(on: dt.date, cases: list[Case]) -> str:
@@ -189,15 +197,29 @@ def _ruleset(on: dt.date, cases: list[Case]) -> str:
     return f"EAR as amended through {latest.isoformat()}" if latest else "EAR (no advanced-computing rule in force)"
 
 
-def _evaluate(tx: Transaction, item: ItemResult, posture: str, hits: list[ScreeningHit],
-              screen_findings: list[Citation], screen_warnings: list[str]) -> tuple[Determination, list[Case]]:
+def _evaluate(
+    tx: Transaction,
+    item: ItemResult,
+    posture: str,
+    hits: list[ScreeningHit],
+    screen_findings: list[Citation],
+    screen_warnings: list[str],
+) -> tuple[Determination, list[Case]]:
     destination = destinations.treated_as(tx.to_country, tx.as_of)
     results: list[tuple[str, Determination]] = []
     cases = []
     for eccn in item.candidates or [item.eccn]:
-        case = Case(tx=tx, on=tx.as_of, posture=posture, item=item, eccn=eccn, destination=destination,
-                    hits=hits, warnings=list(screen_warnings) + list(item.warnings),
-                    questions=list(item.questions))
+        case = Case(
+            tx=tx,
+            on=tx.as_of,
+            posture=posture,
+            item=item,
+            eccn=eccn,
+            destination=destination,
+            hits=hits,
+            warnings=list(screen_warnings) + list(item.warnings),
+            questions=list(item.questions),
+        )
         case.findings = [Citation(citation=r.citation, text=r.text) for r in item.reasons] + list(screen_findings)
         cases.append(case)
         results.append((eccn, _decide(case)))
@@ -214,16 +236,23 @@ def _evaluate(tx: Transaction, item: ItemResult, posture: str, hits: list[Screen
     subject = {d.subject_to_ear for _, d in results}
     merged.subject_to_ear = subject.pop() if len(subject) == 1 else None
     merged.license_exceptions = []
-    merged.warnings.insert(0, "the classification is undetermined and the outcome depends on it: "
-                           + "; ".join(f"if {e}: {d.outcome}" for e, d in results))
+    merged.warnings.insert(
+        0,
+        "the classification is undetermined and the outcome depends on it: "
+        + "; ".join(f"if {e}: {d.outcome}" for e, d in results),
+    )
     for _, d in results:
         merged.questions += [q for q in d.questions if q not in merged.questions]
     return merged, cases
 
 
 def _summary(d: Determination) -> tuple:
-    return (d.outcome, d.license_required, tuple((r.citation, r.reason) for r in d.license_requirements),
-            tuple(e.name for e in d.license_exceptions))
+    return (
+        d.outcome,
+        d.license_required,
+        tuple((r.citation, r.reason) for r in d.license_requirements),
+        tuple(e.name for e in d.license_exceptions),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -235,7 +264,7 @@ def _classified(item_json: str, on: dt.date, role: str | None) -> ItemResult:
 def assess(tx: Transaction) -> Determination:
     """Decide `tx` under its posture; where the other posture decides differently, say so in `warnings`."""
     item = _classified(tx.item.model_dump_json(), tx.as_of, tx.exporter.role).model_copy(deep=True)
-    hits, screen_findings, screen_warnings = screen_parties(tx)
+    hits, screen_findings, screen_warnings = parties.screen_parties(tx)
     main, cases = _evaluate(tx, item, tx.posture, hits, screen_findings, screen_warnings)
     other_posture = "enforced" if tx.posture == "text" else "text"
     # the postures can only differ while an enforcement statement is in force
@@ -245,8 +274,12 @@ def assess(tx: Transaction) -> Determination:
         other, _ = _evaluate(tx, item, other_posture, hits, screen_findings, screen_warnings)
     if _summary(main) != _summary(other):
         reqs = "; ".join(f"{r.citation} ({r.reason})" for r in other.license_requirements) or "none"
-        main.warnings.insert(0, f"posture '{other_posture}' differs: outcome {other.outcome}, license required "
-                                f"{other.license_required}, requirements: {reqs} "
-                                f"(this determination applies posture '{tx.posture}')")
+        main.warnings.insert(
+            0,
+            f"posture '{other_posture}' differs: outcome {other.outcome}, license required "
+            f"{other.license_required}, requirements: {reqs} "
+            f"(this determination applies posture '{tx.posture}')",
+        )
     main.ruleset = _ruleset(tx.as_of, cases)
+    main.foreign_law_flags = foreign_law.flags(tx)
     return main

@@ -12,6 +12,7 @@ binding the run to its input's hash and parameters; a restarted run with the sam
 keeps the finished parts and produces a byte-identical output. Every input row appears exactly
 once, in order; an invalid row gets an `error` and never stops the run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,12 +30,35 @@ import polars as pl
 from longarm.errors import InputError, Problem
 from longarm.params import fingerprint as params_fingerprint
 
-INPUT_COLUMNS = ("order_id", "as_of", "activity", "from_country", "to_country", "catalog_id", "eccn", "tpp",
-                 "die_area_mm2", "datacenter", "origin_country", "us_controlled_content_pct", "end_user",
-                 "end_user_country", "end_user_headquarters_country",
-                 "end_user_ultimate_parent_headquarters_country", "end_uses")
-RESULT_COLUMNS = ("outcome", "license_required", "subject_to_ear", "eccn", "general_prohibitions",
-                  "screening_hits", "reasons", "error")
+INPUT_COLUMNS = (
+    "order_id",
+    "as_of",
+    "activity",
+    "from_country",
+    "to_country",
+    "catalog_id",
+    "eccn",
+    "tpp",
+    "die_area_mm2",
+    "datacenter",
+    "origin_country",
+    "us_controlled_content_pct",
+    "end_user",
+    "end_user_country",
+    "end_user_headquarters_country",
+    "end_user_ultimate_parent_headquarters_country",
+    "end_uses",
+)
+RESULT_COLUMNS = (
+    "outcome",
+    "license_required",
+    "subject_to_ear",
+    "eccn",
+    "general_prohibitions",
+    "screening_hits",
+    "reasons",
+    "error",
+)
 REQUIRED = ("order_id", "to_country")
 PARTITION_ROWS = 20_000
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -81,6 +105,7 @@ def _bool(text: str, field: str) -> bool | None:
 
 def transaction_of(row: dict[str, str]) -> dict[str, Any]:
     """The Transaction document for one order-book row (only the facts it gives)."""
+
     def v(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -103,8 +128,11 @@ def transaction_of(row: dict[str, str]) -> dict[str, Any]:
             tx[f] = v(f)
     if v("end_user"):
         party = {"role": "end_user", "name": v("end_user")}
-        for src, dst in (("end_user_country", "country"), ("end_user_headquarters_country", "headquarters_country"),
-                         ("end_user_ultimate_parent_headquarters_country", "ultimate_parent_headquarters_country")):
+        for src, dst in (
+            ("end_user_country", "country"),
+            ("end_user_headquarters_country", "headquarters_country"),
+            ("end_user_ultimate_parent_headquarters_country", "ultimate_parent_headquarters_country"),
+        ):
             if v(src):
                 party[dst] = v(src)
         tx["parties"] = [party]
@@ -145,16 +173,23 @@ def screen_partition(parties: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """Screening results for distinct (end_user, end_user_country) pairs, as JSON text."""
     from longarm.screening.lists import bulk_load
     from longarm.screening.match import index_for
+
     idx = index_for()
     out = []
     with bulk_load():  # no cyclic collection over the growing screening cache
         for p in parties:
             country = (p["end_user_country"] or "").strip().upper() or None
             found = idx.screen(p["end_user"].strip(), country)
-            out.append({"end_user": p["end_user"], "end_user_country": p["end_user_country"],
-                        "hits": json.dumps([[m.entry_index, m.matched_name, m.score, m.explanation] for m in found],
-                                           ensure_ascii=False),
-                        "hits_key": ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)})
+            out.append(
+                {
+                    "end_user": p["end_user"],
+                    "end_user_country": p["end_user_country"],
+                    "hits": json.dumps(
+                        [[m.entry_index, m.matched_name, m.score, m.explanation] for m in found], ensure_ascii=False
+                    ),
+                    "hits_key": ";".join(f"{m.entry_index}:{m.matched_name}" for m in found),
+                }
+            )
     return out
 
 
@@ -162,6 +197,7 @@ def decide_partition(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """Results for representative rows, in order, each decided by `assess` (screening results
     computed by `screen_partition` are reused, not recomputed)."""
     from longarm.screening.match import index_for
+
     idx = index_for()
     out = []
     for row in rows:
@@ -194,12 +230,19 @@ def _write(df: pl.DataFrame, path: Path, fmt: str) -> None:
 class _Stages:
     """Partitions of work whose results are kept in `parts_dir` (so a killed run resumes)."""
 
-    def __init__(self, parts_dir: Path, engine: str, scheduler: str | None,
-                 progress: Callable[[str, int, int], None] | None):
+    def __init__(
+        self, parts_dir: Path, engine: str, scheduler: str | None, progress: Callable[[str, int, int], None] | None
+    ):
         self.parts_dir, self.engine, self.scheduler, self.progress = parts_dir, engine, scheduler, progress
 
-    def run(self, name: str, func: Callable[[Sequence[dict[str, str]]], list[dict[str, str]]],
-            table: pl.DataFrame, size: int, schema: dict[str, Any]) -> pl.DataFrame:
+    def run(
+        self,
+        name: str,
+        func: Callable[[Sequence[dict[str, str]]], list[dict[str, str]]],
+        table: pl.DataFrame,
+        size: int,
+        schema: dict[str, Any],
+    ) -> pl.DataFrame:
         n = table.height
         bounds = [(a, min(a + size, n)) for a in range(0, n, size)]
         path = lambda k: self.parts_dir / f"{name}-{k:05d}.parquet"  # noqa: E731
@@ -222,10 +265,12 @@ class _Stages:
 
         if self.engine == "dask" and todo:
             from longarm.distributed import map_partitions
+
             for k, res in map_partitions(func, [(k, rows(k)) for k in todo], self.scheduler):
                 finish(k, res)
         elif len(todo) > 1 and (os.cpu_count() or 1) > 1:
             from concurrent.futures import ProcessPoolExecutor, as_completed
+
             with ProcessPoolExecutor(os.cpu_count()) as pool:
                 futures = {pool.submit(func, rows(k)): k for k in todo}
                 for f in as_completed(futures):
@@ -241,9 +286,17 @@ class _Stages:
 KEY_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("order_id", "end_user"))
 
 
-def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler: str | None = None,
-        partition_rows: int = PARTITION_ROWS, store_path: Path | None = None, report: Path | None = None,
-        progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+def run(
+    input_path: Path,
+    output_path: Path,
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_rows: int = PARTITION_ROWS,
+    store_path: Path | None = None,
+    report: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
     """Decide every row of `input_path` into `output_path`; resumes a killed run with the same arguments.
 
     Columnar: each distinct party is screened once; rows whose facts are the same (the party
@@ -263,8 +316,14 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     df = read_table(input_path)
     in_hash = _sha256(input_path)
     lists_version = current().version
-    params = {"input_sha256": in_hash, "output": output_path.name, "partition_rows": partition_rows,
-              "lists_version": lists_version, "longarm_version": __version__, "input_columns": df.columns}
+    params = {
+        "input_sha256": in_hash,
+        "output": output_path.name,
+        "partition_rows": partition_rows,
+        "lists_version": lists_version,
+        "longarm_version": __version__,
+        "input_columns": df.columns,
+    }
     parts_dir = output_path.with_name(output_path.name + ".parts")
     manifest = parts_dir / "manifest.json"
     if parts_dir.exists():
@@ -280,53 +339,93 @@ def run(input_path: Path, output_path: Path, *, engine: str = "local", scheduler
     run_id = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
     stages = _Stages(parts_dir, engine, scheduler, progress)
 
-    work = df.with_row_index("__row").with_columns(
-        [pl.lit("").alias(c) for c in INPUT_COLUMNS if c not in df.columns])
-    parties = work.filter(pl.col("end_user").str.strip_chars() != "") \
-        .select("end_user", "end_user_country").unique(maintain_order=True)
-    screened = stages.run("screen", screen_partition, parties, partition_rows,
-                          {"end_user": pl.Utf8, "end_user_country": pl.Utf8, "hits": pl.Utf8, "hits_key": pl.Utf8})
-    work = work.join(screened, on=["end_user", "end_user_country"], how="left", maintain_order="left") \
-        .with_columns(pl.col("hits").fill_null(""), pl.col("hits_key").fill_null(""))
+    work = df.with_row_index("__row").with_columns([pl.lit("").alias(c) for c in INPUT_COLUMNS if c not in df.columns])
+    parties = (
+        work.filter(pl.col("end_user").str.strip_chars() != "")
+        .select("end_user", "end_user_country")
+        .unique(maintain_order=True)
+    )
+    screened = stages.run(
+        "screen",
+        screen_partition,
+        parties,
+        partition_rows,
+        {"end_user": pl.Utf8, "end_user_country": pl.Utf8, "hits": pl.Utf8, "hits_key": pl.Utf8},
+    )
+    work = work.join(screened, on=["end_user", "end_user_country"], how="left", maintain_order="left").with_columns(
+        pl.col("hits").fill_null(""), pl.col("hits_key").fill_null("")
+    )
     work = work.with_columns(
-        pl.concat_str([*(pl.col(c).str.strip_chars() for c in KEY_COLUMNS), pl.col("hits_key"),
-                       (pl.col("end_user").str.strip_chars() != "").cast(pl.Utf8),
-                       (pl.col("order_id").str.strip_chars() == "").cast(pl.Utf8)],
-                      separator="\x1f").alias("key"))
-    reps = work.unique(subset="key", keep="first", maintain_order=True) \
-        .select("key", *INPUT_COLUMNS, "hits")
-    decided = stages.run("decide", decide_partition, reps, max(1, partition_rows // 10),
-                         {"key": pl.Utf8, **{c: pl.Utf8 for c in RESULT_COLUMNS}})
-    results = work.select("__row", "key").join(decided, on="key", how="left", maintain_order="left") \
-        .sort("__row").select(RESULT_COLUMNS)
+        pl.concat_str(
+            [
+                *(pl.col(c).str.strip_chars() for c in KEY_COLUMNS),
+                pl.col("hits_key"),
+                (pl.col("end_user").str.strip_chars() != "").cast(pl.Utf8),
+                (pl.col("order_id").str.strip_chars() == "").cast(pl.Utf8),
+            ],
+            separator="\x1f",
+        ).alias("key")
+    )
+    reps = work.unique(subset="key", keep="first", maintain_order=True).select("key", *INPUT_COLUMNS, "hits")
+    decided = stages.run(
+        "decide",
+        decide_partition,
+        reps,
+        max(1, partition_rows // 10),
+        {"key": pl.Utf8, **{c: pl.Utf8 for c in RESULT_COLUMNS}},
+    )
+    results = (
+        work.select("__row", "key")
+        .join(decided, on="key", how="left", maintain_order="left")
+        .sort("__row")
+        .select(RESULT_COLUMNS)
+    )
     carried = df.rename({"eccn": "declared_eccn"}) if "eccn" in df.columns else df
     final = pl.concat([carried, results], how="horizontal")
     _write(final, output_path, out_fmt)
-    counts = {("INVALID" if k in ("", None) else k): v
-              for k, v in sorted(Counter(final["outcome"].fill_null("").to_list()).items())}
+    counts = {
+        ("INVALID" if k in ("", None) else k): v
+        for k, v in sorted(Counter(final["outcome"].fill_null("").to_list()).items())
+    }
 
     store = Store(store_path)
     try:
         if not store.run_finished(run_id):  # a restart after the run was recorded records it once
-            store.start_run(run_id, input_path=str(input_path), input_sha256=in_hash,
-                            ruleset=json.dumps(params_fingerprint(), sort_keys=True),
-                            lists_version=lists_version, longarm_version=__version__,
-                            params={"engine": engine, "partition_rows": partition_rows,
-                                    "output": str(output_path)})
-            store.append("batch-row", ((row[0], dict(zip(("order_id", *RESULT_COLUMNS), row)))
-                                       for row in final.select("order_id", *RESULT_COLUMNS).iter_rows()),
-                         run_id=run_id)
+            store.start_run(
+                run_id,
+                input_path=str(input_path),
+                input_sha256=in_hash,
+                ruleset=json.dumps(params_fingerprint(), sort_keys=True),
+                lists_version=lists_version,
+                longarm_version=__version__,
+                params={"engine": engine, "partition_rows": partition_rows, "output": str(output_path)},
+            )
+            store.append(
+                "batch-row",
+                (
+                    (row[0], dict(zip(("order_id", *RESULT_COLUMNS), row)))
+                    for row in final.select("order_id", *RESULT_COLUMNS).iter_rows()
+                ),
+                run_id=run_id,
+            )
             store.finish_run(run_id, counts)
     finally:
         store.close()
     if report is not None:
         from longarm.report import write_report
-        write_report(final, report, run_id=run_id, input_path=input_path, counts=counts,
-                     lists_version=lists_version)
+
+        write_report(final, report, run_id=run_id, input_path=input_path, counts=counts, lists_version=lists_version)
     shutil.rmtree(parts_dir, ignore_errors=True)
-    return {"run_id": run_id, "rows": df.height, "counts": counts, "output": str(output_path),
-            "input_sha256": in_hash, "lists_version": lists_version, "distinct_parties": parties.height,
-            "distinct_determinations": reps.height}
+    return {
+        "run_id": run_id,
+        "rows": df.height,
+        "counts": counts,
+        "output": str(output_path),
+        "input_sha256": in_hash,
+        "lists_version": lists_version,
+        "distinct_parties": parties.height,
+        "distinct_determinations": reps.height,
+    }
 
 
 def progress_bar() -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:
@@ -340,8 +439,14 @@ def progress_bar() -> tuple[Callable[[str, int, int], None] | None, Callable[[],
         def render(self, task):  # type: ignore[no-untyped-def]
             return Text(f"{task.speed or 0:,.0f}/s")
 
-    bar = Progress(TextColumn("{task.description}"), TextColumn("{task.completed:,}/{task.total:,}"), BarColumn(),
-                   PerSecond(), TimeRemainingColumn(), transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        BarColumn(),
+        PerSecond(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
     tasks: dict[str, Any] = {}
     bar.start()
 
@@ -349,4 +454,5 @@ def progress_bar() -> tuple[Callable[[str, int, int], None] | None, Callable[[],
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total)
         bar.update(tasks[stage], completed=done, total=total)
+
     return update, bar.stop

@@ -4,6 +4,7 @@
 ACCELERATORS.md); `data/catalog_ids.csv` gives each row its id. An empty cell is unknown,
 never zero: a chip without die area has no performance density.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,14 +60,18 @@ class Chip:
         if self.tpp is None:
             out.append(f"{self.id}: no dense throughput figure is published in the catalogue's sources; TPP unknown")
         elif "dense_int8_tops" not in self.rates and "dense_fp8_tflops" not in self.rates:
-            out.append(f"{self.id}: no 8-bit figure in the sources; TPP {self.tpp:g} is computed from the "
-                       "precisions published and is a lower bound if the chip has faster 8-bit paths")
-        without_tf32 = metrics.tpp_from_rates(
-            {k: v for k, v in self.rates.items() if k != "dense_tf32_tflops"})
-        if self.deciding_precision == "dense_tf32_tflops" and \
-                (without_tf32 is None or without_tf32[0] < (self.tpp or 0.0)):
-            out.append(f"{self.id}: TF32 decides TPP; counted as 32 bits (the container width); "
-                       "at 19 significant bits TPP would be lower")
+            out.append(
+                f"{self.id}: no 8-bit figure in the sources; TPP {self.tpp:g} is computed from the "
+                "precisions published and is a lower bound if the chip has faster 8-bit paths"
+            )
+        without_tf32 = metrics.tpp_from_rates({k: v for k, v in self.rates.items() if k != "dense_tf32_tflops"})
+        if self.deciding_precision == "dense_tf32_tflops" and (
+            without_tf32 is None or without_tf32[0] < (self.tpp or 0.0)
+        ):
+            out.append(
+                f"{self.id}: TF32 decides TPP; counted as 32 bits (the container width); "
+                "at 19 significant bits TPP would be lower"
+            )
         if self.die_area_mm2 is None:
             out.append(f"{self.id}: total logic die area not in the sources; performance density unknown")
         return out
@@ -84,8 +89,7 @@ def _read(name: str) -> str:
 @cache
 def chips() -> dict[str, Chip]:
     """Every catalogue chip by id, in the table's order."""
-    ids = {(r["vendor"], r["model"], r["variant"]): r
-           for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
+    ids = {(r["vendor"], r["model"], r["variant"]): r for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
     out: dict[str, Chip] = {}
     for row in csv.DictReader(io.StringIO(_read("accelerators.csv"))):
         key = (row["vendor"], row["model"], row["variant"])
@@ -95,15 +99,22 @@ def chips() -> dict[str, Chip]:
         rates = {k: v for k in metrics.PRECISION_BITS if (v := _number(row[k])) is not None}
         dc = row["datacenter"].strip().lower()
         chip = Chip(
-            id=meta["id"], vendor=row["vendor"], model=row["model"], variant=row["variant"],
+            id=meta["id"],
+            vendor=row["vendor"],
+            model=row["model"],
+            variant=row["variant"],
             designer_country=meta["designer_country"],
             datacenter=True if dc == "yes" else False if dc == "no" else None,
-            die_area_mm2=_number(row["die_area_mm2"]), rates=rates,
+            die_area_mm2=_number(row["die_area_mm2"]),
+            rates=rates,
             interconnect_bw_gbs=_number(row["interconnect_bw_gbs"]),
             memory_bw_gbs=_number(row["memory_bw_gbs"]),
-            release_year=row["release_year"], process_node=row["process_node"],
+            release_year=row["release_year"],
+            process_node=row["process_node"],
             source_urls=[u.strip() for u in row["source_urls"].split(";") if u.strip()],
-            notes=row["notes"], raw=dict(row))
+            notes=row["notes"],
+            raw=dict(row),
+        )
         out[chip.id] = chip
     if len(out) != len(ids):
         raise DataError("catalog_ids.csv and accelerators.csv disagree on the rows")

@@ -1,4 +1,5 @@
 """The catalogue as users see it: each chip's metrics and ECCN as of a date, and comparisons."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,21 +15,36 @@ def listing(on: dt.date) -> list[dict[str, Any]]:
     rows = []
     for chip in catalog.chips().values():
         r = classify(Item(catalog_id=chip.id), on)
-        rows.append({
-            "id": chip.id, "vendor": chip.vendor, "model": chip.model, "variant": chip.variant,
-            "tpp": chip.tpp, "performance_density": chip.performance_density,
-            "die_area_mm2": chip.die_area_mm2, "datacenter": chip.datacenter,
-            "interconnect_bw_gbs": chip.interconnect_bw_gbs, "memory_bw_gbs": chip.memory_bw_gbs,
-            "eccn": r.eccn, "eccn_candidates": r.candidates, "as_of": on.isoformat(),
-            "tpp_deciding_precision": chip.deciding_precision, "caveats": chip.caveats,
-            "source_urls": chip.source_urls,
-        })
+        rows.append(
+            {
+                "id": chip.id,
+                "vendor": chip.vendor,
+                "model": chip.model,
+                "variant": chip.variant,
+                "tpp": chip.tpp,
+                "performance_density": chip.performance_density,
+                "die_area_mm2": chip.die_area_mm2,
+                "datacenter": chip.datacenter,
+                "interconnect_bw_gbs": chip.interconnect_bw_gbs,
+                "memory_bw_gbs": chip.memory_bw_gbs,
+                "eccn": r.eccn,
+                "eccn_candidates": r.candidates,
+                "as_of": on.isoformat(),
+                "tpp_deciding_precision": chip.deciding_precision,
+                "caveats": chip.caveats,
+                "source_urls": chip.source_urls,
+            }
+        )
     return rows
 
 
-COMPARED = (("tpp", "TPP", 1), ("performance_density", "performance density", 2),
-            ("die_area_mm2", "die area mm²", 1), ("memory_bw_gbs", "memory bandwidth GB/s", 0),
-            ("interconnect_bw_gbs", "chip-to-chip GB/s", 0))
+COMPARED = (
+    ("tpp", "TPP", 1),
+    ("performance_density", "performance density", 2),
+    ("die_area_mm2", "die area mm²", 1),
+    ("memory_bw_gbs", "memory bandwidth GB/s", 0),
+    ("interconnect_bw_gbs", "chip-to-chip GB/s", 0),
+)
 
 
 def compare(ids: list[str], on: dt.date) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 The facts come from the item as given, completed from the bundled catalogue when a
 `catalog_id` is named (a given figure wins over the catalogue's, with a warning).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,33 +16,43 @@ from longarm.rules.logic import show
 
 QUESTIONS = {
     "tpp": "What is the item's total processing performance (TPP = 2 × MacTOPS × bit length, dense "
-           "rates, highest over bit lengths)? (item.tpp or item.units)",
+    "rates, highest over bit lengths)? (item.tpp or item.units)",
     "performance_density": "What is the applicable die area in mm² (all logic dies made on a "
-                           "non-planar-transistor node)? It decides performance density. (item.die_area_mm2)",
+    "non-planar-transistor node)? It decides performance density. (item.die_area_mm2)",
     "datacenter": "Is the item designed or marketed for use in datacenters? (item.datacenter)",
     "io_gbs": "What is the aggregate bidirectional transfer rate over all inputs and outputs to ICs "
-              "other than volatile memories, in GB/s? (item.bidirectional_transfer_rate_gbs)",
+    "other than volatile memories, in GB/s? (item.bidirectional_transfer_rate_gbs)",
     "max_tops": "What is the item's peak processing performance in TOPS at any bit length? (item.units)",
     "memory_bandwidth_density": "What is the memory bandwidth density in GB/s per mm² of package or stack? "
-                                "(item.memory_bandwidth_density, or memory_bandwidth_gbs and package_area_mm2)",
+    "(item.memory_bandwidth_density, or memory_bandwidth_gbs and package_area_mm2)",
     "contains": "Which integrated circuits does the computer, assembly or component contain? (item.contains)",
     "foundry": "Can the front-end fabricator / OSAT overcome the 3A090.a presumption (designer attestation "
-               "of TPP and performance density, or an aggregated approximated transistor count below 30 "
-               "billion)? Until it does, the IC is treated as 3A090.a.",
+    "of TPP and performance density, or an aggregated approximated transistor count below 30 "
+    "billion)? Until it does, the IC is treated as 3A090.a.",
 }
 
 
-def _given(value: float | None, chip_value: float | None, field: str, chip: catalog.Chip | None,
-           warnings: list[str]) -> float | None:
+def _given(
+    value: float | None, chip_value: float | None, field: str, chip: catalog.Chip | None, warnings: list[str]
+) -> float | None:
     if value is not None and chip_value is not None and abs(value - chip_value) > 1e-6 * max(1, chip_value):
-        warnings.append(f"{field} {value:g} differs from the catalogue figure {chip_value:g} for "
-                        f"{chip.id if chip else '?'}; the given value is used")
+        warnings.append(
+            f"{field} {value:g} differs from the catalogue figure {chip_value:g} for "
+            f"{chip.id if chip else '?'}; the given value is used"
+        )
     return value if value is not None else chip_value
 
 
-def ic_facts(tpp: float | None, die_area: float | None, datacenter: bool | None,
-             units: list | None, io_gbs: float | None, chip: catalog.Chip | None,
-             warnings: list[str], field: str = "item") -> ICFacts:
+def ic_facts(
+    tpp: float | None,
+    die_area: float | None,
+    datacenter: bool | None,
+    units: list | None,
+    io_gbs: float | None,
+    chip: catalog.Chip | None,
+    warnings: list[str],
+    field: str = "item",
+) -> ICFacts:
     """The classification facts of one IC from what was given and its catalogue row."""
     max_tops = None
     if units is not None:
@@ -49,17 +60,21 @@ def ic_facts(tpp: float | None, die_area: float | None, datacenter: bool | None,
         dense = [u.tops if u.tops is not None else 2 * (u.mactops or 0) for u in units if not u.sparse]
         max_tops = max(dense) if dense else None
         if unit_tpp is None:
-            warnings.append(f"{field}.units: only sparse rates were given; TPP is computed from dense "
-                            "rates (3A090 Technical Note 3), so it is unknown")
+            warnings.append(
+                f"{field}.units: only sparse rates were given; TPP is computed from dense "
+                "rates (3A090 Technical Note 3), so it is unknown"
+            )
         if tpp is None:
             tpp = unit_tpp
     tpp = _given(tpp, chip.tpp if chip else None, f"{field}.tpp", chip, warnings)
     die_area = _given(die_area, chip.die_area_mm2 if chip else None, f"{field}.die_area_mm2", chip, warnings)
     if datacenter is None and chip is not None and chip.datacenter is not None:
         datacenter = chip.datacenter
-        warnings.append(f"{field}.datacenter taken from the catalogue's descriptive label for {chip.id} "
-                        f"({'yes' if datacenter else 'no'}); it is not a determination of the EAR's "
-                        "'designed or marketed for use in datacenters'")
+        warnings.append(
+            f"{field}.datacenter taken from the catalogue's descriptive label for {chip.id} "
+            f"({'yes' if datacenter else 'no'}); it is not a determination of the EAR's "
+            "'designed or marketed for use in datacenters'"
+        )
     if chip is not None:
         warnings.extend(chip.caveats)
     return ICFacts(
@@ -78,16 +93,23 @@ def _contained_facts(c: Contained, i: int, warnings: list[str]) -> ICFacts:
     return ic_facts(c.tpp, c.die_area_mm2, c.datacenter, None, None, chip, warnings, field)
 
 
-def _result(item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str],
-            on: dt.date, questions: list[str]) -> ItemResult:
+def _result(
+    item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str], on: dt.date, questions: list[str]
+) -> ItemResult:
     candidates = sorted(res.candidates, key=lambda e: (e == UNCLASSIFIED, e))
     eccn = candidates[0] if len(candidates) == 1 else UNDETERMINED
     reasons = [Citation(citation=c.citation, text=f"{show(c.value)}: {c.text}") for c in res.checks]
     reasons += [Citation(citation="15 CFR 774 Supp. 1 (version history)", text=n) for n in res.notes]
     if eccn == UNCLASSIFIED:
-        reasons.append(Citation(citation="15 CFR 774 Supp. 1", text=(
-            "not in 3A090, 4A090, 3A991.p or 4A994.l on these facts; classify the item against the rest "
-            "of the Commerce Control List (EAR99 only if no entry describes it)")))
+        reasons.append(
+            Citation(
+                citation="15 CFR 774 Supp. 1",
+                text=(
+                    "not in 3A090, 4A090, 3A991.p or 4A994.l on these facts; classify the item against the rest "
+                    "of the Commerce Control List (EAR99 only if no entry describes it)"
+                ),
+            )
+        )
     if eccn == UNDETERMINED:
         for check in res.checks:
             if check.value is None:
@@ -99,31 +121,45 @@ def _result(item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str
     if pointer is not None:
         reasons.append(Citation(citation=pointer.citation, text=pointer.text))
     return ItemResult(
-        eccn=eccn, candidates=candidates if eccn == UNDETERMINED else [eccn],
+        eccn=eccn,
+        candidates=candidates if eccn == UNDETERMINED else [eccn],
         tpp=facts.tpp if facts else None,
         performance_density=facts.performance_density if facts else None,
         datacenter=facts.datacenter if facts else None,
-        declared_eccn=declared, reasons=reasons, warnings=warnings, questions=questions)
+        declared_eccn=declared,
+        reasons=reasons,
+        warnings=warnings,
+        questions=questions,
+    )
 
 
-def _check_declared(declared: str, eccn: str, candidates: list[str], reasons: list[Citation],
-                    warnings: list[str]) -> str:
+def _check_declared(
+    declared: str, eccn: str, candidates: list[str], reasons: list[Citation], warnings: list[str]
+) -> str:
     """Compare the user's ECCN with the computed one; a .z ECCN of the same level is accepted."""
     level = cls.z_level(declared)
     computed_family = declared.startswith(("3A090", "4A090", "3A991.P", "4A994.L")) or level is not None
     if eccn == UNCLASSIFIED and not computed_family:
-        reasons.append(Citation(citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
-                                text=f"declared {declared} is outside the paragraphs longarm computes and "
-                                     "consistent with them: used as the item's ECCN"))
+        reasons.append(
+            Citation(
+                citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
+                text=f"declared {declared} is outside the paragraphs longarm computes and "
+                "consistent with them: used as the item's ECCN",
+            )
+        )
         return declared
     if level and eccn in (f"3A090.{level}", f"4A090.{level}"):
-        reasons.append(Citation(citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
-                                text=f"declared {declared} is the .z paragraph of an item that meets {eccn}: "
-                                     "used as the item's ECCN"))
+        reasons.append(
+            Citation(
+                citation=f"15 CFR 774 Supp. 1, ECCN {declared}",
+                text=f"declared {declared} is the .z paragraph of an item that meets {eccn}: used as the item's ECCN",
+            )
+        )
         return declared
     if declared != eccn and declared not in candidates:
-        warnings.append(f"item.eccn: declared {declared} but the rules in force give {eccn}; "
-                        f"the computed classification is used")
+        warnings.append(
+            f"item.eccn: declared {declared} but the rules in force give {eccn}; the computed classification is used"
+        )
     return eccn
 
 
@@ -134,14 +170,16 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
     chip = catalog.get(item.catalog_id, "item.catalog_id") if item.catalog_id else None
     if item.type == "hbm":
         density = item.memory_bandwidth_density or metrics.memory_bandwidth_density(
-            item.memory_bandwidth_gbs, item.package_area_mm2)
+            item.memory_bandwidth_gbs, item.package_area_mm2
+        )
         out = _result(item, None, cls.classify_hbm(density, on), warnings, on, questions)
         out.memory_bandwidth_density = density
         return out
     if item.type == "computer":
         if not item.contains:
-            res = ICResult({UNDETERMINED}, [Check("4A090", None, "the ICs it contains are not given",
-                                                  ("contains",))], [])
+            res = ICResult(
+                {UNDETERMINED}, [Check("4A090", None, "the ICs it contains are not given", ("contains",))], []
+            )
             out = _result(item, None, res, warnings, on, questions)
             out.eccn, out.candidates = UNDETERMINED, ["4A090.a", "4A090.b", "4A994.l", UNCLASSIFIED]
             out.questions = [QUESTIONS["contains"]]
@@ -154,15 +192,22 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
             r.checks = [Check(ch.paragraph, ch.value, f"{name}: {ch.text}", ch.missing) for ch in r.checks]
             ic_results.append(r)
         comp = cls.classify_computer([r.candidates for r in ic_results], on)
-        merged = ICResult(comp.candidates, [ch for r in ic_results for ch in r.checks] + comp.checks,
-                          [n for r in ic_results for n in r.notes] + comp.notes)
+        merged = ICResult(
+            comp.candidates,
+            [ch for r in ic_results for ch in r.checks] + comp.checks,
+            [n for r in ic_results for n in r.notes] + comp.notes,
+        )
         return _result(item, None, merged, warnings, on, questions)
     if item.type == "other" and chip is None and item.tpp is None and not item.units:
-        res = ICResult({UNCLASSIFIED}, [], ["item of type 'other' without performance figures: "
-                                            "not an IC, computer or HBM that longarm classifies"])
+        res = ICResult(
+            {UNCLASSIFIED},
+            [],
+            ["item of type 'other' without performance figures: not an IC, computer or HBM that longarm classifies"],
+        )
         return _result(item, None, res, warnings, on, questions)
-    facts = ic_facts(item.tpp, item.die_area_mm2, item.datacenter, item.units,
-                     item.bidirectional_transfer_rate_gbs, chip, warnings)
+    facts = ic_facts(
+        item.tpp, item.die_area_mm2, item.datacenter, item.units, item.bidirectional_transfer_rate_gbs, chip, warnings
+    )
     res = cls.classify_ic(facts, on)
     foundry = params.in_force("classification", "foundry_presumption", on)
     if foundry is not None:
@@ -172,6 +217,7 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
             res.candidates.add("3A090.a")
             questions.append(QUESTIONS["foundry"])
         if check.value and foundry.get("compliance") and on < foundry["compliance"]:
-            warnings.append(f"the foundry/OSAT presumption is in force but compliance is required only from "
-                            f"{foundry['compliance']}")
+            warnings.append(
+                f"the foundry/OSAT presumption is in force but compliance is required only from {foundry['compliance']}"
+            )
     return _result(item, facts, res, warnings, on, questions)

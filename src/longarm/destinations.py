@@ -1,4 +1,5 @@
 """Destinations: Country Group membership on a date, scope tests, and Commerce Country Chart rows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,10 @@ def membership_caveat(country: str, on: dt.date) -> str | None:
         return None
     if on >= entry["snapshot"]:
         return None
-    return (f"Country Group membership of {country} is the eCFR {entry['snapshot']} snapshot; "
-            + entry["known_changes"][country])
+    return (
+        f"Country Group membership of {country} is the eCFR {entry['snapshot']} snapshot; "
+        + entry["known_changes"][country]
+    )
 
 
 def in_scope(country: str, scope: dict[str, Any], on: dt.date) -> bool:
@@ -59,6 +62,7 @@ def describe(scope: dict[str, Any]) -> str:
 
 # ---- Commerce Country Chart (15 CFR 738 Supp. 1, eCFR 2026-07-23) ------------------------
 
+
 @cache
 def chart() -> dict[str, Any]:
     return json.loads(resources.files("longarm.data").joinpath("ecfr/country-chart.json").read_text("utf-8"))
@@ -71,8 +75,12 @@ def ccl() -> dict[str, dict[str, Any]]:
 
 
 # ISO codes whose ISO names the chart spells differently and its alias table does not cover.
-CHART_NAMES = {"CD": "Congo (Democratic Republic of the)", "CG": "Congo (Republic of the)", "VA": "Vatican City",
-               "BN": "Brunei"}
+CHART_NAMES = {
+    "CD": "Congo (Democratic Republic of the)",
+    "CG": "Congo (Republic of the)",
+    "VA": "Vatican City",
+    "BN": "Brunei",
+}
 
 
 def chart_row(country: str) -> str | None:

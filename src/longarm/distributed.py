@@ -3,6 +3,7 @@
 `scheduler` is a Dask scheduler address (`tcp://host:8786`); without one a LocalCluster of
 one worker process per core is started for the run.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
@@ -11,8 +12,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def map_partitions(func: Callable[[Any], T], items: Sequence[tuple[int, Any]],
-                   scheduler: str | None = None) -> Iterator[tuple[int, T]]:
+def map_partitions(
+    func: Callable[[Any], T], items: Sequence[tuple[int, Any]], scheduler: str | None = None
+) -> Iterator[tuple[int, T]]:
     """(key, func(partition)) for every (key, partition), as the cluster finishes them."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -23,8 +25,10 @@ def map_partitions(func: Callable[[Any], T], items: Sequence[tuple[int, Any]],
         client = Client(scheduler, timeout="30s")
     else:
         import os
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+
+        cluster = LocalCluster(
+            n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
         futures = {client.submit(func, part, pure=False): key for key, part in items}

@@ -3,6 +3,7 @@
 `python -m longarm.docs README.md` rewrites every section between `<!-- NAME:start -->` and
 `<!-- NAME:end -->` markers; the tests fail when the committed README differs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,11 @@ def catalogue_table() -> str:
         cells = []
         for on in CATALOGUE_DATES:
             row = by_date[on][chip_id]
-            cells.append(row["eccn"] if row["eccn"] != "UNDETERMINED"
-                         else "undetermined (" + " / ".join(row["eccn_candidates"]) + ")")
+            cells.append(
+                row["eccn"]
+                if row["eccn"] != "UNDETERMINED"
+                else "undetermined (" + " / ".join(row["eccn_candidates"]) + ")"
+            )
         lines.append(f"| `{chip_id}` | {tpp} | {pd} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -44,8 +48,7 @@ def bench_table() -> str:
     return "\n".join(line for line in lines if line.startswith("|") or line.startswith("Measured")) + "\n"
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"rules": rules_markdown, "catalogue": catalogue_table,
-                                          "bench": bench_table}
+SECTIONS: dict[str, Callable[[], str]] = {"rules": rules_markdown, "catalogue": catalogue_table, "bench": bench_table}
 
 
 def render(text: str) -> str:

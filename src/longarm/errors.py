@@ -1,10 +1,11 @@
 """The exceptions longarm raises, one hierarchy so callers can catch what they mean.
 
-    LongarmError
-    ├── InputError            the caller's input is invalid; carries one Problem per field
-    │   └── UnknownChipError  a catalogue id that is not in the bundled catalogue
-    └── DataError             bundled or updated data is inconsistent (a bug or a bad list)
+LongarmError
+├── InputError            the caller's input is invalid; carries one Problem per field
+│   └── UnknownChipError  a catalogue id that is not in the bundled catalogue
+└── DataError             bundled or updated data is inconsistent (a bug or a bad list)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Reading user input: transactions from JSON/YAML, dates, and validation errors as field paths."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,8 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def problems_of(err: ValidationError, prefix: str = "") -> list[Problem]:

@@ -6,6 +6,7 @@ bandwidth is GB/s. Values are kept unrounded; thresholds are compared on the unr
 value with a tolerance of 1e-9 (so 4736 / 800 counts as exactly 5.92, not as 5.9199999).
 Display rounds TPP to one decimal and densities to two.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

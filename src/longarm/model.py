@@ -1,9 +1,11 @@
 """The public data shapes: the Transaction a user gives and the Determination longarm returns.
 
-Field names follow the public contract (`contract.md`, version 1). Every input model forbids
+Field names follow the public contract (`contract.md`, version 2; every version-1 input is
+still valid). Every input model forbids
 unknown fields: a misspelt field must fail loudly, never change an answer silently. A field
 that is absent is *unknown* (None), never assumed false.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,17 +15,27 @@ from typing import Literal
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)  # past this a date is a typo, not a plan
 
 Activity = Literal["export", "reexport", "transfer", "use"]
 ItemType = Literal["ic", "computer", "hbm", "other"]
 Role = Literal["end_user", "ultimate_consignee", "intermediate_consignee", "purchaser"]
-EndUse = Literal["supercomputer", "advanced_node_ic_production", "military", "military_intelligence",
-                 "wmd", "ai_model_training", "datacenter", "technical_evaluation"]
+EndUse = Literal[
+    "supercomputer",
+    "advanced_node_ic_production",
+    "military",
+    "military_intelligence",
+    "wmd",
+    "ai_model_training",
+    "datacenter",
+    "technical_evaluation",
+]
 Posture = Literal["text", "enforced"]
 Outcome = Literal["NLR", "LICENSE_EXCEPTION", "LICENSE_REQUIRED", "PROHIBITED", "UNDETERMINED"]
-ExporterRole = Literal["front_end_fabricator", "osat", "other"]
+ExporterRole = Literal["manufacturer", "distributor", "front_end_fabricator", "osat", "cloud_provider", "other"]
+PartyType = Literal["organization", "person", "vessel"]
 
 
 class Strict(BaseModel):
@@ -86,11 +98,25 @@ class Contained(Strict):
     _positive = field_validator("tpp", "die_area_mm2")(finite_positive)
 
 
+def real_name(value: str) -> str:
+    """A party name with something in it besides whitespace and control characters."""
+    if not "".join(ch for ch in value if ch.isprintable()).strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 class PartyRef(Strict):
     name: str = Field(..., min_length=1)
     country: str | None = None
 
     _cc = field_validator("country")(country_code)
+    _name = field_validator("name")(real_name)
+
+
+class Designer(PartyRef):
+    """The IC designer; `approved_or_authorized` feeds foundry due diligence (Note 1 to 3A090.a)."""
+
+    approved_or_authorized: bool | None = None
 
 
 class ForeignDirectProduct(Strict):
@@ -133,12 +159,22 @@ class Item(Strict):
     origin_country: str | None = None
     us_controlled_content_pct: float | None = Field(None, ge=0, le=100)
     producer: PartyRef | None = None
-    designer: PartyRef | None = None
+    designer: Designer | None = None
     foreign_direct_product: ForeignDirectProduct | None = None
+    process_node_nm: float | None = None
+    nonplanar_transistors: bool | None = None
+    transistor_count: int | None = Field(None, ge=1)
+    includes_hbm: bool | None = None
 
-    _positive = field_validator("tpp", "die_area_mm2", "bidirectional_transfer_rate_gbs",
-                                "memory_bandwidth_density", "memory_bandwidth_gbs",
-                                "package_area_mm2")(finite_positive)
+    _positive = field_validator(
+        "tpp",
+        "die_area_mm2",
+        "bidirectional_transfer_rate_gbs",
+        "memory_bandwidth_density",
+        "memory_bandwidth_gbs",
+        "package_area_mm2",
+        "process_node_nm",
+    )(finite_positive)
     _cc = field_validator("origin_country")(country_code)
 
 
@@ -149,14 +185,33 @@ class Party(Strict):
     headquarters_country: str | None = None
     ultimate_parent_headquarters_country: str | None = None
     owned_50pct_by_listed_entity: bool | None = None
+    type: PartyType | None = None
 
-    _cc = field_validator("country", "headquarters_country",
-                          "ultimate_parent_headquarters_country")(country_code)
+    _cc = field_validator("country", "headquarters_country", "ultimate_parent_headquarters_country")(country_code)
+    _name = field_validator("name")(real_name)
+
+
+class IsInformed(Strict):
+    """A letter informing this exporter of a license requirement (744.21(b), 744.23(b), ...).
+
+    `items` entries are catalogue ids or ECCN prefixes; `destinations` entries are country codes
+    or Country Groups ("D:5")."""
+
+    citation: str = Field(..., min_length=1)
+    date: dt.date
+    items: list[str] = Field(default_factory=list)
+    destinations: list[str] = Field(default_factory=list)
+    text: str | None = None
 
 
 class Exporter(Strict):
+    name: str | None = None
+    country: str | None = None
     us_person: bool | None = None
     role: ExporterRole | None = None
+    is_informed: list[IsInformed] | None = None
+
+    _cc = field_validator("country")(country_code)
 
 
 class Transaction(Strict):
@@ -172,15 +227,26 @@ class Transaction(Strict):
 
     _cc = field_validator("from_country", "to_country")(country_code)
 
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def iso_date(cls, value: object) -> object:
+        """Only a date or an ISO date string: an integer is not read as days since 1970."""
+        if isinstance(value, bool | int | float):
+            raise ValueError("must be a date (YYYY-MM-DD), not a number")
+        return value
+
     @field_validator("as_of")
     @classmethod
     def plausible_date(cls, value: dt.date) -> dt.date:
         if value < EARLIEST_DATE:
             raise ValueError(f"must be on or after {EARLIEST_DATE.isoformat()}")
+        if value > LATEST_DATE:
+            raise ValueError(f"must be on or before {LATEST_DATE.isoformat()}")
         return value
 
 
 # ---- output ---------------------------------------------------------------------------
+
 
 class Citation(BaseModel):
     """One step of reasoning: the paragraph that produced it and what it says here."""
@@ -209,9 +275,34 @@ class LicenseRequirement(BaseModel):
     text: str
 
 
+class Condition(BaseModel):
+    """One condition of a License Exception and whether the facts show it met."""
+
+    text: str
+    status: Literal["met", "not_met", "to_confirm"]
+
+
 class LicenseException(BaseModel):
     name: str
     citation: str
+    text: str
+    conditions: list[Condition] = Field(default_factory=list)
+
+
+class Question(BaseModel):
+    """A fact that would settle an undetermined answer, named by its input field path."""
+
+    field: str
+    text: str
+
+
+class ForeignLawFlag(BaseModel):
+    """Another jurisdiction's measure bearing on the transaction: informational only."""
+
+    jurisdiction: str
+    measure: str
+    citation: str
+    as_of_source: str | None = None
     text: str
 
 
@@ -252,4 +343,5 @@ class Determination(BaseModel):
     screening: list[ScreeningHit] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
+    foreign_law_flags: list[ForeignLawFlag] = Field(default_factory=list)
     findings: list[Citation] = Field(default_factory=list)

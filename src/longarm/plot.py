@@ -1,4 +1,5 @@
 """The TPP × performance-density plane with the 3A090 regions of a date shaded and each chip placed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,7 @@ def plot(path: Path, on: dt.date) -> Path:
     if path.suffix.lower() not in (".png", ".svg"):
         raise InputError(Problem("--plot", "must end in .png or .svg"))
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -30,20 +32,28 @@ def plot(path: Path, on: dt.date) -> Path:
         title = f"No 3A090 on {on} (first in force 2022-10-07)"
     elif version["test"] == "io_and_tpp":
         p = version["params"]
-        ax.axvspan(p["tpp"], X_MAX, color="#d62728", alpha=0.15,
-                   label=f"3A090.a if I/O ≥ {p['io_gbs']} GB/s (TPP ≥ {p['tpp']})")
+        ax.axvspan(
+            p["tpp"],
+            X_MAX,
+            color="#d62728",
+            alpha=0.15,
+            label=f"3A090.a if I/O ≥ {p['io_gbs']} GB/s (TPP ≥ {p['tpp']})",
+        )
         title = f"3A090 as of {on} ({params.cite(version)}): TPP and I/O, no density test"
     else:
         p = version["params"]
         ax.fill_between([p["a1_tpp"], X_MAX], Y_MIN, Y_MAX, color="#d62728", alpha=0.18, label="3A090.a.1")
-        ax.fill_between([p["a2_tpp"], p["a1_tpp"]], p["a2_pd"], Y_MAX, color="#d62728", alpha=0.10,
-                        label="3A090.a.2")
-        ax.fill_between([p["b2_tpp"], p["a1_tpp"]], p["b2_pd"], p["b2_pd_below"], color="#ff7f0e",
-                        alpha=0.18, label="3A090.b.2")
-        ax.fill_between([p["b1_tpp"], p["b1_tpp_below"]], p["b1_pd"], p["b2_pd"], color="#ff7f0e",
-                        alpha=0.10, label="3A090.b.1")
-        title = (f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP "
-                 f"{p['datacenter_note_tpp']:g} excluded")
+        ax.fill_between([p["a2_tpp"], p["a1_tpp"]], p["a2_pd"], Y_MAX, color="#d62728", alpha=0.10, label="3A090.a.2")
+        ax.fill_between(
+            [p["b2_tpp"], p["a1_tpp"]], p["b2_pd"], p["b2_pd_below"], color="#ff7f0e", alpha=0.18, label="3A090.b.2"
+        )
+        ax.fill_between(
+            [p["b1_tpp"], p["b1_tpp_below"]], p["b1_pd"], p["b2_pd"], color="#ff7f0e", alpha=0.10, label="3A090.b.1"
+        )
+        title = (
+            f"3A090 regions as of {on} ({params.cite(version)}); non-datacenter items below TPP "
+            f"{p['datacenter_note_tpp']:g} excluded"
+        )
     colors = {"3A090.a": "#a50f15", "3A090.b": "#d95f0e", "3A991.p": "#2171b5", "UNDETERMINED": "#636363"}
     points: dict[tuple[float, float | None], list[dict]] = {}
     for row in listing(on):
@@ -52,14 +62,30 @@ def plot(path: Path, on: dt.date) -> Path:
     for (tpp, pd), rows in sorted(points.items(), key=lambda kv: kv[0][0]):
         known = pd is not None
         y = pd if known else UNKNOWN_Y
-        ax.scatter(tpp, y, s=28, marker="o" if known else "v", color=colors.get(rows[0]["eccn"], "#000000"),
-                   edgecolors="white", linewidths=0.5, zorder=3)
+        ax.scatter(
+            tpp,
+            y,
+            s=28,
+            marker="o" if known else "v",
+            color=colors.get(rows[0]["eccn"], "#000000"),
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=3,
+        )
         label = " / ".join(r["id"] for r in rows)  # chips with the same metrics share one label
         if known:
             ax.annotate(label, (tpp, y), fontsize=6, xytext=(3, 2), textcoords="offset points")
         else:
-            ax.annotate(label, (tpp, y), fontsize=5, xytext=(0, 6), textcoords="offset points", rotation=90,
-                        ha="center", va="bottom")
+            ax.annotate(
+                label,
+                (tpp, y),
+                fontsize=5,
+                xytext=(0, 6),
+                textcoords="offset points",
+                rotation=90,
+                ha="center",
+                va="bottom",
+            )
     ax.axhline(UNKNOWN_Y * 0.9, color="#999999", lw=0.5, ls=":")
     ax.text(X_MIN * 1.05, UNKNOWN_Y * 0.8, "▼ die area unknown: performance density unknown", fontsize=7)
     ax.set_xlabel("total processing performance (TPP)")

@@ -2,6 +2,7 @@
 
 The JSON twins are the pydantic models themselves; these functions only format.
 """
+
 from __future__ import annotations
 
 from longarm.model import Determination, ItemResult
@@ -12,11 +13,16 @@ def _num(v: float | None, digits: int) -> str:
 
 
 def classification(r: ItemResult, as_of: str, title: str) -> str:
-    lines = [f"{title}: {r.eccn}" + (f" (one of {', '.join(r.candidates)})" if r.eccn == "UNDETERMINED" else ""),
-             f"  as of {as_of}",
-             f"  TPP {_num(r.tpp, 1)}; performance density {_num(r.performance_density, 2)}"
-             + (f"; memory bandwidth density {_num(r.memory_bandwidth_density, 2)} GB/s/mm²"
-                if r.memory_bandwidth_density is not None else "")]
+    lines = [
+        f"{title}: {r.eccn}" + (f" (one of {', '.join(r.candidates)})" if r.eccn == "UNDETERMINED" else ""),
+        f"  as of {as_of}",
+        f"  TPP {_num(r.tpp, 1)}; performance density {_num(r.performance_density, 2)}"
+        + (
+            f"; memory bandwidth density {_num(r.memory_bandwidth_density, 2)} GB/s/mm²"
+            if r.memory_bandwidth_density is not None
+            else ""
+        ),
+    ]
     if r.declared_eccn:
         lines.append(f"  declared ECCN {r.declared_eccn}")
     lines.append("Reasons:")
@@ -43,17 +49,21 @@ def memo(d: Determination) -> str:
     """A determination as a compliance memo: conclusion first, then each step with its citation."""
     subject = {True: "yes", False: "no", None: "undetermined"}[d.subject_to_ear]
     lic = {True: "yes", False: "no", None: "undetermined"}[d.license_required]
-    lines = [f"CONCLUSION: {OUTCOME_WORDS[d.outcome]} ({d.outcome})",
-             f"  as of {d.as_of}, posture '{d.posture}', {d.ruleset}",
-             f"  item: {d.item.eccn}; TPP {_num(d.item.tpp, 1)}; performance density "
-             f"{_num(d.item.performance_density, 2)}",
-             f"  subject to the EAR: {subject}; license required: {lic}"]
+    lines = [
+        f"CONCLUSION: {OUTCOME_WORDS[d.outcome]} ({d.outcome})",
+        f"  as of {d.as_of}, posture '{d.posture}', {d.ruleset}",
+        f"  item: {d.item.eccn}; TPP {_num(d.item.tpp, 1)}; performance density {_num(d.item.performance_density, 2)}",
+        f"  subject to the EAR: {subject}; license required: {lic}",
+    ]
     lines += _section("\nQUESTIONS THAT WOULD SETTLE IT", "?", d.questions)
     if d.license_requirements:
         lines.append("\nLICENSE REQUIREMENTS")
-        lines += [f"  - {r.citation} [{r.reason}]"
-                  + (f" — review policy: {r.review_policy}" if r.review_policy else "") + f"\n    {r.text}"
-                  for r in d.license_requirements]
+        lines += [
+            f"  - {r.citation} [{r.reason}]"
+            + (f" — review policy: {r.review_policy}" if r.review_policy else "")
+            + f"\n    {r.text}"
+            for r in d.license_requirements
+        ]
     if d.license_exceptions:
         lines.append("\nLICENSE EXCEPTIONS AVAILABLE")
         lines += [f"  - {e.name} ({e.citation}): {e.text}" for e in d.license_exceptions]
@@ -62,8 +72,10 @@ def memo(d: Determination) -> str:
         lines += [f"  - GP{g.number} ({g.citation}): {g.text}" for g in d.general_prohibitions]
     if d.screening:
         lines.append("\nSCREENING")
-        lines += [f"  - {h.party} '{h.name}' = {h.list}: '{h.matched_name}' (score {h.score:.2f}; {h.citation})"
-                  for h in d.screening]
+        lines += [
+            f"  - {h.party} '{h.name}' = {h.list}: '{h.matched_name}' (score {h.score:.2f}; {h.citation})"
+            for h in d.screening
+        ]
     lines += _section("\nWARNINGS", "!", d.warnings)
     lines.append("\nREASONING (in order of evaluation)")
     lines += [f"  {i:>2}. {f.citation}: {f.text}" for i, f in enumerate(d.findings, 1)]

@@ -7,6 +7,7 @@ WAL mode and `BEGIN IMMEDIATE` transactions let several writers (two batch runs)
 
 Path: `--store`, else $LONGARM_STORE, else $LONGARM_HOME/longarm.sqlite.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,7 @@ def default_path() -> Path:
     return Path(os.environ["LONGARM_STORE"]) if os.environ.get("LONGARM_STORE") else home() / "longarm.sqlite"
 
 
-def record_hash(prev: str, seq: int, ts: str, kind: str, run_id: str | None, subject: str | None,
-                payload: str) -> str:
+def record_hash(prev: str, seq: int, ts: str, kind: str, run_id: str | None, subject: str | None, payload: str) -> str:
     body = json.dumps([prev, seq, ts, kind, run_id, subject, payload], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
@@ -76,10 +76,9 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
 
-    def append(self, kind: str, records: Iterable[tuple[str | None, dict[str, Any]]],
-               run_id: str | None = None) -> int:
+    def append(self, kind: str, records: Iterable[tuple[str | None, dict[str, Any]]], run_id: str | None = None) -> int:
         """Append (subject, payload) records under one write lock, chaining their hashes."""
-        ts = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+        ts = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         n = 0
         with self._write() as db:
             row = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
@@ -100,12 +99,16 @@ class Store:
         problems = []
         prev, expected_seq = GENESIS, 1
         for seq, ts, kind, run_id, subject, payload, prev_hash, h in self.db.execute(
-                "SELECT seq, ts, kind, run_id, subject, payload, prev_hash, hash FROM audit ORDER BY seq"):
+            "SELECT seq, ts, kind, run_id, subject, payload, prev_hash, hash FROM audit ORDER BY seq"
+        ):
             if seq != expected_seq:
                 problems.append(Break(seq, f"records {expected_seq}..{seq - 1} were removed"))
             if prev_hash != prev:
-                problems.append(Break(seq, "is out of order or follows a removed or changed record "
-                                             "(its previous-hash does not match)"))
+                problems.append(
+                    Break(
+                        seq, "is out of order or follows a removed or changed record (its previous-hash does not match)"
+                    )
+                )
             if record_hash(prev_hash, seq, ts, kind, run_id, subject, payload) != h:
                 problems.append(Break(seq, "was changed (its content does not match its hash)"))
             prev, expected_seq = h, seq + 1
@@ -131,18 +134,32 @@ class Store:
 
     def start_run(self, run_id: str, **fields: Any) -> None:
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO runs (id, started, input_path, input_sha256, ruleset, lists_version, "
-                       "longarm_version, params, status) VALUES (?,?,?,?,?,?,?,?,?)",
-                       (run_id, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                        fields.get("input_path"), fields.get("input_sha256"), fields.get("ruleset"),
-                        fields.get("lists_version"), fields.get("longarm_version"),
-                        json.dumps(fields.get("params", {}), sort_keys=True), "running"))
+            db.execute(
+                "INSERT OR REPLACE INTO runs (id, started, input_path, input_sha256, ruleset, lists_version, "
+                "longarm_version, params, status) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    run_id,
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    fields.get("input_path"),
+                    fields.get("input_sha256"),
+                    fields.get("ruleset"),
+                    fields.get("lists_version"),
+                    fields.get("longarm_version"),
+                    json.dumps(fields.get("params", {}), sort_keys=True),
+                    "running",
+                ),
+            )
 
     def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
         with self._write() as db:
-            db.execute("UPDATE runs SET finished = ?, counts = ?, status = 'finished' WHERE id = ?",
-                       (dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                        json.dumps(counts, sort_keys=True), run_id))
+            db.execute(
+                "UPDATE runs SET finished = ?, counts = ?, status = 'finished' WHERE id = ?",
+                (
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    json.dumps(counts, sort_keys=True),
+                    run_id,
+                ),
+            )
 
     def run_finished(self, run_id: str) -> bool:
         row = self.db.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -154,7 +171,9 @@ class Store:
         return [dict(zip(cols, r)) for r in cur]
 
 
-def record_quietly(kind: str, subject: str | None, payload: dict[str, Any], path: Path | str | None = None) -> str | None:
+def record_quietly(
+    kind: str, subject: str | None, payload: dict[str, Any], path: Path | str | None = None
+) -> str | None:
     """Append one audit record; return a warning instead of failing the determination."""
     try:
         store = Store(path)

@@ -3,6 +3,7 @@
 A `Case` holds the facts of one transaction for one candidate ECCN; rules read it and
 append `Step`s to its trace. Unknown outcomes carry the question that would settle them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ class Step:
     citation: str
     text: str
     question: str | None = None
-    gaps: tuple[str, ...] = ()   # caveats of the dated entry applied; surfaced when the step matters
+    gaps: tuple[str, ...] = ()  # caveats of the dated entry applied; surfaced when the step matters
 
 
 @dataclass
@@ -84,4 +85,5 @@ class Case:
 
 def _z(eccn: str) -> str | None:
     from longarm.rules.classification import z_level
+
     return z_level(eccn)

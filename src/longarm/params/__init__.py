@@ -5,9 +5,13 @@ Every versioned parameter is a list of entries in force from `from` (inclusive) 
 the entry in force on a date (`in_force`); they never compare dates themselves, so adding
 next year's rule is a new entry in a YAML file.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -16,8 +20,19 @@ import yaml
 
 from longarm.errors import DataError
 
-FILES = ("sources", "classification", "country_groups", "licensing", "jurisdiction",
-         "exceptions", "guidance", "entity_list")
+# Every parameter file in this package; "sources" first (the others cite it).
+FILES = ("sources",) + tuple(
+    sorted(
+        p.name.removesuffix(".yaml")
+        for p in resources.files("longarm.params").iterdir()
+        if p.name.endswith(".yaml") and p.name != "sources.yaml"
+    )
+)
+
+# What-if evaluation: (file, key) -> a function that rewrites the entry in force.
+_overrides: ContextVar[dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] | None] = ContextVar(
+    "overrides", default=None
+)
 
 
 @cache
@@ -30,11 +45,13 @@ def load(name: str) -> dict[str, Any]:
 
 
 def source(source_id: str) -> dict[str, Any]:
-    """The source document registered under `source_id`."""
-    try:
-        return load("sources")["sources"][source_id]
-    except KeyError:
-        raise DataError(f"unknown source {source_id!r}") from None
+    """The source document registered under `source_id` (in sources.yaml, or in the `sources`
+    mapping of the parameter file that cites it)."""
+    for name in FILES:
+        found = (load(name).get("sources") or {}).get(source_id)
+        if found is not None:
+            return found
+    raise DataError(f"unknown source {source_id!r}")
 
 
 def versions(file: str, key: str) -> list[dict[str, Any]]:
@@ -49,8 +66,21 @@ def in_force(file: str, key: str, on: dt.date) -> dict[str, Any] | None:
     """The entry of `key` in force on `on`, or None when none was."""
     for entry in versions(file, key):
         if entry["from"] <= on and ("to" not in entry or on < entry["to"]):
-            return entry
+            change = (_overrides.get() or {}).get((file, key))
+            return entry if change is None else change(entry)
     return None
+
+
+@contextmanager
+def overridden(changes: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]]) -> Iterator[None]:
+    """Evaluate under hypothetical parameters: `changes[(file, key)]` rewrites the entry in force.
+
+    Results cached across calls (classification) must not be reused inside this block."""
+    token = _overrides.set({**(_overrides.get() or {}), **changes})
+    try:
+        yield
+    finally:
+        _overrides.reset(token)
 
 
 def cite(entry: dict[str, Any]) -> str:
@@ -76,11 +106,15 @@ def _country_lists(node: Any, name: str = "") -> list[tuple[str, list[Any]]]:
 def check() -> list[str]:
     """Consistency problems in the bundled parameters (overlapping versions, unknown sources)."""
     problems: list[str] = []
-    known = load("sources")["sources"]
+    known = {k for name in FILES for k in (load(name).get("sources") or {})}
     for file in FILES[1:]:
         for key, entries in load(file).items():
-            if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict) \
-                    or "from" not in entries[0]:
+            if (
+                not isinstance(entries, list)
+                or not entries
+                or not isinstance(entries[0], dict)
+                or "from" not in entries[0]
+            ):
                 continue
             for a, b in zip(entries, entries[1:]):
                 if "to" not in a or a["to"] > b["from"]:
@@ -89,8 +123,10 @@ def check() -> list[str]:
                 for name, codes in _country_lists(e):
                     bad = [c for c in codes if not (isinstance(c, str) and len(c) == 2 and c.isupper())]
                     if bad:
-                        problems.append(f"{file}.{key}: {e.get('id')} {name} has non-ISO codes {bad} "
-                                        "(quote NO: YAML reads it as false)")
+                        problems.append(
+                            f"{file}.{key}: {e.get('id')} {name} has non-ISO codes {bad} "
+                            "(quote NO: YAML reads it as false)"
+                        )
                 if e.get("source") not in known:
                     problems.append(f"{file}.{key}: {e.get('id')} cites unknown source {e.get('source')!r}")
                 if not isinstance(e["from"], dt.date):
@@ -102,6 +138,7 @@ def fingerprint() -> dict[str, Any]:
     """What identifies the ruleset: the latest dated entry, the hash of every parameter file,
     and the sources the entries cite."""
     import hashlib
+
     h = hashlib.sha256()
     latest = dt.date(2000, 1, 1)
     cited: set[str] = set()
@@ -113,5 +150,8 @@ def fingerprint() -> dict[str, Any]:
                     if isinstance(e, dict) and isinstance(e.get("from"), dt.date):
                         latest = max(latest, e["from"], e.get("compliance", e["from"]))
                         cited.add(e.get("source", ""))
-    return {"latest_rule_date": latest.isoformat(), "params_sha256": h.hexdigest(),
-            "sources": sorted(c for c in cited if c)}
+    return {
+        "latest_rule_date": latest.isoformat(),
+        "params_sha256": h.hexdigest(),
+        "sources": sorted(c for c in cited if c),
+    }

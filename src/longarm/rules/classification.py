@@ -4,6 +4,7 @@
 its text in force (classification.yaml); each returns a `Check` that is met, not met or
 unknown, with the words a reviewer reads.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -81,136 +82,186 @@ def _num(v: float | None, digits: int = 1) -> str:
 
 # ---- October 2022 text ----------------------------------------------------------------
 
-@rule("3A090.a (2022)", CCL + "3A090.a (October 2022 text)", area="classification",
-      reads=((FILE, "eccn_3a090_ab", "3A090-2022"),))
+
+@rule(
+    "3A090.a (2022)",
+    CCL + "3A090.a (October 2022 text)",
+    area="classification",
+    reads=((FILE, "eccn_3a090_ab", "3A090-2022"),),
+)
 def a_2022(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"Integrated circuits that have ... an aggregate bidirectional transfer rate over all
+    """ "Integrated circuits that have ... an aggregate bidirectional transfer rate over all
     inputs and outputs of 600 Gbyte/s or more ... and ... bit length per operation multiplied
     by processing performance measured in TOPS ... of 4800 or more" (both tests must be met)."""
     value = all_of([_ge(f.tpp, p["tpp"]), _io_ge(f, p["io_gbs"])])
-    return Check("3A090.a", value,
-                 f"October 2022 text: TPP {_num(f.tpp)} vs {p['tpp']:g} or more AND aggregate bidirectional "
-                 f"transfer rate {_io(f)} GB/s vs {p['io_gbs']:g} GB/s or more",
-                 _missing(f, "tpp", "io_gbs") if value is None else ())
+    return Check(
+        "3A090.a",
+        value,
+        f"October 2022 text: TPP {_num(f.tpp)} vs {p['tpp']:g} or more AND aggregate bidirectional "
+        f"transfer rate {_io(f)} GB/s vs {p['io_gbs']:g} GB/s or more",
+        _missing(f, "tpp", "io_gbs") if value is None else (),
+    )
 
 
 # ---- November 2023 text (current) -------------------------------------------------------
 
+
 @rule("3A090.a.1", CCL + "3A090.a.1", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def a1(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"A 'total processing performance' of 4800 or more"."""
+    """ "A 'total processing performance' of 4800 or more"."""
     value = _ge(f.tpp, p["a1_tpp"])
     return Check("3A090.a.1", value, f"TPP {_num(f.tpp)} vs {p['a1_tpp']:g} or more", _missing(f, "tpp"))
 
 
 @rule("3A090.a.2", CCL + "3A090.a.2", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def a2(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more"."""
+    """ "A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more"."""
     value = all_of([_ge(f.tpp, p["a2_tpp"]), _ge(f.performance_density, p["a2_pd"])])
-    return Check("3A090.a.2", value,
-                 f"TPP {_num(f.tpp)} vs {p['a2_tpp']:g} or more and performance density "
-                 f"{_num(f.performance_density, 2)} vs {p['a2_pd']:g} or more",
-                 _missing(f, "tpp", "performance_density") if value is None else ())
+    return Check(
+        "3A090.a.2",
+        value,
+        f"TPP {_num(f.tpp)} vs {p['a2_tpp']:g} or more and performance density "
+        f"{_num(f.performance_density, 2)} vs {p['a2_pd']:g} or more",
+        _missing(f, "tpp", "performance_density") if value is None else (),
+    )
 
 
 @rule("3A090.b.1", CCL + "3A090.b.1", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def b1(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"A 'total processing performance' of 2400 or more and less than 4800 and a 'performance
+    """ "A 'total processing performance' of 2400 or more and less than 4800 and a 'performance
     density' of 1.6 or more and less than 5.92"."""
-    value = all_of([_ge(f.tpp, p["b1_tpp"]), _lt(f.tpp, p["b1_tpp_below"]),
-                    _ge(f.performance_density, p["b1_pd"]), _lt(f.performance_density, p["b1_pd_below"])])
-    return Check("3A090.b.1", value,
-                 f"TPP {_num(f.tpp)} vs {p['b1_tpp']:g} or more and less than {p['b1_tpp_below']:g}, performance density "
-                 f"{_num(f.performance_density, 2)} vs {p['b1_pd']:g} or more and less than {p['b1_pd_below']:g}",
-                 _missing(f, "tpp", "performance_density") if value is None else ())
+    value = all_of(
+        [
+            _ge(f.tpp, p["b1_tpp"]),
+            _lt(f.tpp, p["b1_tpp_below"]),
+            _ge(f.performance_density, p["b1_pd"]),
+            _lt(f.performance_density, p["b1_pd_below"]),
+        ]
+    )
+    return Check(
+        "3A090.b.1",
+        value,
+        f"TPP {_num(f.tpp)} vs {p['b1_tpp']:g} or more and less than {p['b1_tpp_below']:g}, performance density "
+        f"{_num(f.performance_density, 2)} vs {p['b1_pd']:g} or more and less than {p['b1_pd_below']:g}",
+        _missing(f, "tpp", "performance_density") if value is None else (),
+    )
 
 
 @rule("3A090.b.2", CCL + "3A090.b.2", area="classification", reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
 def b2(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"A 'total processing performance' of 1600 or more and a 'performance density' of 3.2 or
+    """ "A 'total processing performance' of 1600 or more and a 'performance density' of 3.2 or
     more and less than 5.92"."""
-    value = all_of([_ge(f.tpp, p["b2_tpp"]), _ge(f.performance_density, p["b2_pd"]),
-                    _lt(f.performance_density, p["b2_pd_below"])])
-    return Check("3A090.b.2", value,
-                 f"TPP {_num(f.tpp)} vs {p['b2_tpp']:g} or more, performance density "
-                 f"{_num(f.performance_density, 2)} vs {p['b2_pd']:g} or more and less than {p['b2_pd_below']:g}",
-                 _missing(f, "tpp", "performance_density") if value is None else ())
+    value = all_of(
+        [_ge(f.tpp, p["b2_tpp"]), _ge(f.performance_density, p["b2_pd"]), _lt(f.performance_density, p["b2_pd_below"])]
+    )
+    return Check(
+        "3A090.b.2",
+        value,
+        f"TPP {_num(f.tpp)} vs {p['b2_tpp']:g} or more, performance density "
+        f"{_num(f.performance_density, 2)} vs {p['b2_pd']:g} or more and less than {p['b2_pd_below']:g}",
+        _missing(f, "tpp", "performance_density") if value is None else (),
+    )
 
 
-@rule("3A090 datacenter note", CCL + "3A090, Note 2 to 3A090", area="classification",
-      reads=((FILE, "eccn_3a090_ab", "3A090-2023"),))
+@rule(
+    "3A090 datacenter note",
+    CCL + "3A090, Note 2 to 3A090",
+    area="classification",
+    reads=((FILE, "eccn_3a090_ab", "3A090-2023"),),
+)
 def datacenter_note(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"3A090.a and 3A090.b do not apply to items that are not designed or marketed for use in
+    """ "3A090.a and 3A090.b do not apply to items that are not designed or marketed for use in
     datacenters and do not have a 'total processing performance' of 4800 or more." Met = excluded."""
     value = all_of([negate(f.datacenter), _lt(f.tpp, p["datacenter_note_tpp"])])
-    dc = {True: "designed or marketed for datacenters", False: "not designed or marketed for datacenters",
-          None: "datacenter design or marketing unknown"}[f.datacenter]
-    return Check("3A090 Note 2", value,
-                 f"{dc}; TPP {_num(f.tpp)} vs {p['datacenter_note_tpp']:g} or more — "
-                 + {True: "excluded from 3A090.a/.b", False: "not excluded", None: "exclusion unknown"}[value],
-                 _missing(f, "datacenter", "tpp") if value is None else ())
+    dc = {
+        True: "designed or marketed for datacenters",
+        False: "not designed or marketed for datacenters",
+        None: "datacenter design or marketing unknown",
+    }[f.datacenter]
+    return Check(
+        "3A090 Note 2",
+        value,
+        f"{dc}; TPP {_num(f.tpp)} vs {p['datacenter_note_tpp']:g} or more — "
+        + {True: "excluded from 3A090.a/.b", False: "not excluded", None: "exclusion unknown"}[value],
+        _missing(f, "datacenter", "tpp") if value is None else (),
+    )
 
 
 @rule("3A991.p", CCL + "3A991.p", area="classification", reads=((FILE, "eccn_3a991_p"),))
 def p_3a991(f: ICFacts, p: dict[str, Any]) -> Check:
-    """"Integrated circuits, n.e.s., having any of the following: p.1. A processing performance
+    """ "Integrated circuits, n.e.s., having any of the following: p.1. A processing performance
     of 8 TOPS or more; or p.2. An aggregate bidirectional transfer rate ... of 150 Gbyte/s or more"."""
     tops = f.max_tops
     if tops is None and f.tpp is not None:
         tops_floor = f.tpp / 64  # the TPP's own bit length is at most 64, so TOPS >= TPP / 64
         tops = tops_floor if at_least(tops_floor, p["tops"]) else None
     value = any_of([_ge(tops, p["tops"]), _io_ge(f, p["io_gbs"])])
-    return Check("3A991.p", value,
-                 f"processing performance {_num(tops)} TOPS vs {p['tops']:g} or more, or transfer rate "
-                 f"{_io(f)} GB/s vs {p['io_gbs']:g} or more",
-                 ("max_tops", "io_gbs") if value is None else ())
+    return Check(
+        "3A991.p",
+        value,
+        f"processing performance {_num(tops)} TOPS vs {p['tops']:g} or more, or transfer rate "
+        f"{_io(f)} GB/s vs {p['io_gbs']:g} or more",
+        ("max_tops", "io_gbs") if value is None else (),
+    )
 
 
 @rule("3A090.c", CCL + "3A090.c", area="classification", reads=((FILE, "eccn_3a090_c"),))
 def c_hbm(density: float | None, p: dict[str, Any]) -> Check:
-    """"High bandwidth memory (HBM) having a 'memory bandwidth density' greater than 2 gigabytes
+    """ "High bandwidth memory (HBM) having a 'memory bandwidth density' greater than 2 gigabytes
     per second per square millimeter"."""
     value = None if density is None else greater_than(density, p["memory_bandwidth_density_above"])
-    return Check("3A090.c", value, f"memory bandwidth density {_num(density, 2)} GB/s/mm² vs greater than "
-                 f"{p['memory_bandwidth_density_above']:g}",
-                 ("memory_bandwidth_density",) if value is None else ())
+    return Check(
+        "3A090.c",
+        value,
+        f"memory bandwidth density {_num(density, 2)} GB/s/mm² vs greater than {p['memory_bandwidth_density_above']:g}",
+        ("memory_bandwidth_density",) if value is None else (),
+    )
 
 
 @rule("4A090", CCL + "4A090.a/.b", area="classification", reads=((FILE, "eccn_4a090"),))
 def computer_4a090(ic_levels: set[str], p: dict[str, Any]) -> Check:
-    """"Computers, “electronic assemblies,” and “components” containing integrated circuits, any of
+    """ "Computers, “electronic assemblies,” and “components” containing integrated circuits, any of
     which meets or exceeds the limits in 3A090.a" (4A090.a) "... in 3A090.b" (4A090.b)."""
     levels = [lvl for lvl in p["levels"] if lvl in ic_levels]
     top = levels[0] if levels else None
-    return Check(f"4A090.{top}" if top else "4A090", top is not None,
-                 "contains an IC meeting 3A090." + top if top else "contains no IC meeting 3A090.a or .b")
+    return Check(
+        f"4A090.{top}" if top else "4A090",
+        top is not None,
+        "contains an IC meeting 3A090." + top if top else "contains no IC meeting 3A090.a or .b",
+    )
 
 
 @rule("4A994.l", CCL + "4A994.l", area="classification", reads=((FILE, "eccn_4a994_l"),))
 def computer_4a994(ic_eccns: set[str], p: dict[str, Any]) -> Check:
-    """"Computers, “electronic assemblies,” and “components,” n.e.s., containing integrated
+    """ "Computers, “electronic assemblies,” and “components,” n.e.s., containing integrated
     circuits, any of which meets or exceeds the limit of ECCN 3A991.p"."""
     met = "3A991.p" in ic_eccns
     return Check("4A994.l", met, "contains an IC meeting 3A991.p" if met else "contains no IC meeting 3A991.p")
 
 
-@rule("foundry presumption", CCL + "3A090, Note 1 to 3A090.a", area="classification",
-      reads=((FILE, "foundry_presumption"),))
+@rule(
+    "foundry presumption",
+    CCL + "3A090, Note 1 to 3A090.a",
+    area="classification",
+    reads=((FILE, "foundry_presumption"),),
+)
 def foundry_presumption(exporter_role: str | None, p: dict[str, Any]) -> Check:
-    """"When a “front-end fabricator” or “OSAT” company is seeking to export, reexport, or transfer
+    """ "When a “front-end fabricator” or “OSAT” company is seeking to export, reexport, or transfer
     (in-country) an “applicable advanced logic integrated circuit,” there is a presumption that the
     item is 3A090.a and designed or marketed for datacenters ... this presumption does not apply to
     any entity other than the “front-end fabricator” or “OSAT” company."""
     applies: Tri = None if exporter_role is None else exporter_role in ("front_end_fabricator", "osat")
-    text = {True: "the exporter is a front-end fabricator or OSAT: the IC is presumed 3A090.a and "
-                  "datacenter unless the presumption is overcome (" + "; ".join(p["ways_to_overcome"]) + ")",
-            False: "the exporter is not a front-end fabricator or OSAT: the presumption does not apply",
-            None: "applies only if the exporter is a front-end fabricator or OSAT (exporter.role not given; "
-                  "not applied)"}[applies]
+    text = {
+        True: "the exporter is a front-end fabricator or OSAT: the IC is presumed 3A090.a and "
+        "datacenter unless the presumption is overcome (" + "; ".join(p["ways_to_overcome"]) + ")",
+        False: "the exporter is not a front-end fabricator or OSAT: the presumption does not apply",
+        None: "applies only if the exporter is a front-end fabricator or OSAT (exporter.role not given; not applied)",
+    }[applies]
     return Check("3A090 Note 1 to 3A090.a", applies, text)
 
 
 # ---- driving the paragraphs -------------------------------------------------------------
+
 
 @dataclass
 class ICResult:
@@ -263,14 +314,14 @@ def classify_ic(f: ICFacts, on: dt.date) -> ICResult:
 def classify_hbm(density: float | None, on: dt.date) -> ICResult:
     version = params.in_force(FILE, "eccn_3a090_c", on)
     if version is None:
-        return ICResult({UNCLASSIFIED}, [], [f"ECCN 3A090.c (HBM) did not exist on {on} "
-                                             "(first in force 2024-12-02, 89 FR 96790)"])
+        return ICResult(
+            {UNCLASSIFIED}, [], [f"ECCN 3A090.c (HBM) did not exist on {on} (first in force 2024-12-02, 89 FR 96790)"]
+        )
     check = c_hbm(density, version["params"])
     notes = []
     if version.get("compliance") and on < version["compliance"]:
         notes.append(f"3A090.c is in force but its compliance date is {version['compliance']}")
-    candidates = {"3A090.c"} if check.value else {UNCLASSIFIED} if check.value is False \
-        else {"3A090.c", UNCLASSIFIED}
+    candidates = {"3A090.c"} if check.value else {UNCLASSIFIED} if check.value is False else {"3A090.c", UNCLASSIFIED}
     return ICResult(candidates, [check], notes)
 
 
@@ -305,10 +356,13 @@ def z_pointer(eccn: str, on: dt.date) -> Check | None:
     if version is None or eccn not in ("3A090.a", "3A090.b", "4A090.a", "4A090.b"):
         return None
     entries = ", ".join(version["params"]["entries"])
-    return Check("3A001.z (and 4A003.z, 4A004.z, 4A005.z, 5A002.z, 5A004.z, 5A992.z)", None,
-                 f"if the item is also described in {entries}, it is classified in that entry's .z "
-                 f"paragraph at level .{eccn[-1]} (e.g. 5A002.z.1.{eccn[-1]}), with the same RS scope as "
-                 f"{eccn}; the other reasons for control of that entry (NS, EI, ...) then also apply")
+    return Check(
+        "3A001.z (and 4A003.z, 4A004.z, 4A005.z, 5A002.z, 5A004.z, 5A992.z)",
+        None,
+        f"if the item is also described in {entries}, it is classified in that entry's .z "
+        f"paragraph at level .{eccn[-1]} (e.g. 5A002.z.1.{eccn[-1]}), with the same RS scope as "
+        f"{eccn}; the other reasons for control of that entry (NS, EI, ...) then also apply",
+    )
 
 
 def z_level(declared: str) -> str | None:

@@ -2,6 +2,7 @@
 
 Every prong is met, not met or unknown; an unknown prong names the question that settles it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,30 +13,38 @@ from longarm.rules.registry import register, rule
 from longarm.trace import Case, Step
 
 FILE = "jurisdiction"
-FDP_QUESTION = ("Which US-origin technology or software (ECCNs) is the item, or the plant (or major component "
-                "of a plant) that produced it, a direct product of? [] if none. "
-                "(item.foreign_direct_product.direct_product_of, .plant_direct_product_of)")
+FDP_QUESTION = (
+    "Which US-origin technology or software (ECCNs) is the item, or the plant (or major component "
+    "of a plant) that produced it, a direct product of? [] if none. "
+    "(item.foreign_direct_product.direct_product_of, .plant_direct_product_of)"
+)
 FDP_KEYS = ("fdp_b", "fdp_e1", "fdp_e2", "fdp_e3", "fdp_h", "fdp_i", "fdp_k", "fdp_l")
 
 
 @rule("734.3(a)(1)", "15 CFR 734.3(a)(1)", area="jurisdiction")
 def in_united_states(case: Case) -> Step:
-    """"All items in the United States" are subject to the EAR (wherever they were made)."""
+    """ "All items in the United States" are subject to the EAR (wherever they were made)."""
     here = case.tx.from_country
     value: Tri = None if here is None else here == "US"
-    return Step(value, "15 CFR 734.3(a)(1)",
-                f"items in the United States: the item is now in {here or 'an unknown country'}",
-                None if value is not None else "Where is the item now? (from_country)")
+    return Step(
+        value,
+        "15 CFR 734.3(a)(1)",
+        f"items in the United States: the item is now in {here or 'an unknown country'}",
+        None if value is not None else "Where is the item now? (from_country)",
+    )
 
 
 @rule("734.3(a)(2)", "15 CFR 734.3(a)(2)", area="jurisdiction")
 def us_origin(case: Case) -> Step:
-    """"All U.S. origin items wherever located" are subject to the EAR."""
+    """ "All U.S. origin items wherever located" are subject to the EAR."""
     origin = case.tx.item.origin_country
     value: Tri = None if origin is None else origin == "US"
-    return Step(value, "15 CFR 734.3(a)(2)",
-                f"US-origin items wherever located: the item was produced in {origin or 'an unknown country'}",
-                None if value is not None else "Where was the item produced? (item.origin_country)")
+    return Step(
+        value,
+        "15 CFR 734.3(a)(2)",
+        f"US-origin items wherever located: the item was produced in {origin or 'an unknown country'}",
+        None if value is not None else "Where was the item produced? (item.origin_country)",
+    )
 
 
 @rule("734.4 de minimis", "15 CFR 734.3(a)(3), 734.4", area="jurisdiction", reads=((FILE, "de_minimis"),))
@@ -49,12 +58,16 @@ def de_minimis(case: Case) -> Step | None:
     limit = p["strict_percent"] if strict else p["percent"]
     pct = case.tx.item.us_controlled_content_pct
     value: Tri = None if pct is None else pct > limit
-    return Step(value, p["citation"],
-                f"US-origin controlled content {'unknown' if pct is None else f'{pct:g} %'} vs more than "
-                f"{limit} % (de minimis level for {case.destination})",
-                None if value is not None else
-                "What share of the item's value is US-origin controlled content? (item.us_controlled_content_pct)",
-                tuple(p.get("gaps", ())))
+    return Step(
+        value,
+        p["citation"],
+        f"US-origin controlled content {'unknown' if pct is None else f'{pct:g} %'} vs more than "
+        f"{limit} % (de minimis level for {case.destination})",
+        None
+        if value is not None
+        else "What share of the item's value is US-origin controlled content? (item.us_controlled_content_pct)",
+        tuple(p.get("gaps", ())),
+    )
 
 
 def _product_scope(case: Case, inputs: list[str] | None) -> tuple[Tri, str]:
@@ -105,8 +118,11 @@ def _party_hq(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
         known = [destinations.in_scope(destinations.treated_as(c, case.on), scope, case.on) for c in hqs if c]
         values.append(True if any(known) else False if len(known) == 2 else None)
     value = any_of(values)
-    return value, f"a party headquartered (or with an ultimate parent headquartered) in " \
-                  f"{destinations.describe(scope)}: {show(value)}"
+    return (
+        value,
+        f"a party headquartered (or with an ultimate parent headquartered) in "
+        f"{destinations.describe(scope)}: {show(value)}",
+    )
 
 
 def _reach(case: Case, reach: dict[str, Any]) -> tuple[Tri, str]:
@@ -151,28 +167,39 @@ def fdp(case: Case, key: str) -> Step | None:
     value = all_of([item_v, prod_v, reach_v])
     question = None
     if value is None:
-        question = FDP_QUESTION if prod_v is None else \
-            f"Facts for {p['paragraph']}: {reach_t if reach_v is None else item_t}"
-    return Step(value, f"15 CFR {p['paragraph']}",
-                f"{p['name']}: item scope {show(item_v)} ({item_t}); product scope {show(prod_v)} ({prod_t}); "
-                f"reach {show(reach_v)} ({reach_t})", question, tuple(p.get("gaps", ())))
+        question = (
+            FDP_QUESTION if prod_v is None else f"Facts for {p['paragraph']}: {reach_t if reach_v is None else item_t}"
+        )
+    return Step(
+        value,
+        f"15 CFR {p['paragraph']}",
+        f"{p['name']}: item scope {show(item_v)} ({item_t}); product scope {show(prod_v)} ({prod_t}); "
+        f"reach {show(reach_v)} ({reach_t})",
+        question,
+        tuple(p.get("gaps", ())),
+    )
 
 
 for _key in FDP_KEYS:
     _latest = params.versions(FILE, _key)[-1]
-    register(f"734.9 {_key[4:]}", f"15 CFR {_latest['paragraph']}", area="jurisdiction",
-             reads=((FILE, _key),),
-             doc=f"{_latest['name']}: a foreign-produced item is subject to the EAR when its item scope, "
-                 "product scope (direct product of the listed US technology/software, or of a plant that is) "
-                 "and reach (destination, parties, end use) are all met.")
+    register(
+        f"734.9 {_key[4:]}",
+        f"15 CFR {_latest['paragraph']}",
+        area="jurisdiction",
+        reads=((FILE, _key),),
+        doc=f"{_latest['name']}: a foreign-produced item is subject to the EAR when its item scope, "
+        "product scope (direct product of the listed US technology/software, or of a plant that is) "
+        "and reach (destination, parties, end use) are all met.",
+    )
 
 
 def subject_to_ear(case: Case) -> tuple[Tri, list[Step]]:
     """15 CFR 734.3: subject if in the US, US-origin, above de minimis, or within an FDP rule."""
     steps = [case.record(in_united_states(case), ask=False), case.record(us_origin(case), ask=False)]
     if not any(s.value for s in steps):
-        steps += [case.record(s, ask=False) for s in (de_minimis(case), *(fdp(case, k) for k in FDP_KEYS))
-                  if s is not None]
+        steps += [
+            case.record(s, ask=False) for s in (de_minimis(case), *(fdp(case, k) for k in FDP_KEYS)) if s is not None
+        ]
     value = any_of(s.value for s in steps)
     if value is None:
         for s in steps:

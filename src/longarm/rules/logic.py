@@ -3,6 +3,7 @@
 A rule that turns on a fact the user did not give is unknown, never false; these helpers
 keep unknowns unknown through and/or/not (Kleene logic).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

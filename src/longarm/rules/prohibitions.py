@@ -4,6 +4,7 @@ GP10 is applied through a registry of dated BIS guidance documents (guidance.yam
 May 13, 2025 guidance presumes PRC-developed 3A090 ICs were designed or produced in
 violation of the EAR, so dealing in them (including using them) risks GP10 anywhere.
 """
+
 from __future__ import annotations
 
 from longarm import catalog
@@ -39,14 +40,20 @@ def _prc_designed(case: Case, countries: list[str], named: list[str]) -> tuple[T
     if designers:
         return False, f"designer country {', '.join(sorted(set(designers)))}"
     if item.origin_country and item.origin_country not in countries:
-        case.warn("GP10 guidance: the IC's designer is not given; its production outside the PRC/Macau was "
-                  "taken as showing it is not a PRC-developed IC (item.designer)")
+        case.warn(
+            "GP10 guidance: the IC's designer is not given; its production outside the PRC/Macau was "
+            "taken as showing it is not a PRC-developed IC (item.designer)"
+        )
         return False, f"produced in {item.origin_country}; designer not given"
     return None, "who designed the IC is not known"
 
 
-@rule("GP10 PRC 3A090 ICs", "15 CFR 736.2(b)(10); BIS guidance of 2025-05-13", area="general prohibitions",
-      reads=((FILE, "gp10"), (FILE, "gp10_prc_ics")))
+@rule(
+    "GP10 PRC 3A090 ICs",
+    "15 CFR 736.2(b)(10); BIS guidance of 2025-05-13",
+    area="general prohibitions",
+    reads=((FILE, "gp10"), (FILE, "gp10_prc_ics")),
+)
 def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
     """General Prohibition 10 with BIS's 2025-05-13 guidance: "engaging in GP10 activities, including use of
     PRC 3A090 ICs… could result in BIS enforcement actions" (Huawei Ascend 910B, 910C, 910D named);
@@ -54,8 +61,12 @@ def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
     guide = case.in_force(FILE, "gp10_prc_ics")
     gp10 = case.in_force(FILE, "gp10")
     if guide is None or gp10 is None:
-        return Step(False, "15 CFR 736.2(b)(10)", "no BIS guidance on PRC advanced computing ICs was in force "
-                    "on this date; GP10 turns on knowledge of a violation, of which no fact was given")
+        return Step(
+            False,
+            "15 CFR 736.2(b)(10)",
+            "no BIS guidance on PRC advanced computing ICs was in force "
+            "on this date; GP10 turns on knowledge of a violation, of which no fact was given",
+        )
     named = _named(case, guide["named_chips"])
     if not named and (case.eccn.upper()[:5] not in guide["item_eccns"] or case.level not in guide["item_levels"]):
         return Step(False, guide["citation"], f"the guidance concerns PRC 3A090 ICs; the item is {case.eccn}")
@@ -64,23 +75,29 @@ def gp10_prc_ics(case: Case, subject: Tri) -> Step | None:
         return Step(False, guide["citation"], f"not a PRC 3A090 IC ({why})")
     uses = case.tx.end_uses or []
     if set(uses) & set(guide["carve_out_end_uses"]):
-        return Step(False, guide["citation"], f"PRC 3A090 IC ({why}) acquired for technical evaluation: "
-                    f"{guide['carve_out']}")
+        return Step(
+            False, guide["citation"], f"PRC 3A090 IC ({why}) acquired for technical evaluation: {guide['carve_out']}"
+        )
     if subject is None:
-        case.warn("whether the item is subject to the EAR is not established by the facts given; the BIS "
-                  "guidance presumes PRC 3A090 ICs were designed or produced in violation of the EAR")
+        case.warn(
+            "whether the item is subject to the EAR is not established by the facts given; the BIS "
+            "guidance presumes PRC 3A090 ICs were designed or produced in violation of the EAR"
+        )
     question = None if prc is not None else "Who designed the IC, and where? (item.designer)"
-    text = (f"PRC 3A090 IC ({why}); activity '{case.tx.activity}'. {guide['text']} {guide['wording']} "
-            f"GP10: {gp10['text']}")
+    text = (
+        f"PRC 3A090 IC ({why}); activity '{case.tx.activity}'. {guide['text']} {guide['wording']} GP10: {gp10['text']}"
+    )
     return Step(prc, guide["citation"], text, question, tuple(guide.get("gaps", ())))
 
 
 @rule("Denied Persons List", "15 CFR 764 Supp. 2", area="general prohibitions")
 def denial_order(case: Case) -> Step | None:
-    """"A denial order prohibits participation" by the denied person in any transaction subject to the EAR."""
+    """ "A denial order prohibits participation" by the denied person in any transaction subject to the EAR."""
     hits = [h for h in case.hits if h.list == "Denied Persons List"]
     if not hits:
         return None
-    return Step(True, "15 CFR 764 Supp. 2", "; ".join(f"{h.party} '{h.name}' is on the Denied Persons List "
-                                                       f"('{h.matched_name}')" for h in hits))
-
+    return Step(
+        True,
+        "15 CFR 764 Supp. 2",
+        "; ".join(f"{h.party} '{h.name}' is on the Denied Persons List ('{h.matched_name}')" for h in hits),
+    )

@@ -3,6 +3,7 @@
 The README section "How longarm decides" is generated from this registry
 (`longarm rules --markdown`), so documentation cannot drift from code.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -25,8 +26,9 @@ class Rule:
 
     def versions(self) -> list[dict[str, Any]]:
         """The dated entries this rule reads; a third element in `reads` narrows to one version id."""
-        return [e for file, key, *only in self.params for e in params.versions(file, key)
-                if not only or e["id"] in only]
+        return [
+            e for file, key, *only in self.params for e in params.versions(file, key) if not only or e["id"] in only
+        ]
 
 
 RULES: dict[str, Rule] = {}
@@ -42,8 +44,7 @@ def rule(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, ...]
     return decorate
 
 
-def register(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, ...], ...] = (),
-             doc: str) -> None:
+def register(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, ...], ...] = (), doc: str) -> None:
     """Register a rule whose function is shared (e.g. one FDP evaluator for every 734.9 paragraph)."""
     if rule_id in RULES:
         raise ValueError(f"rule {rule_id} registered twice")
@@ -53,19 +54,24 @@ def register(rule_id: str, citation: str, *, area: str, reads: tuple[tuple[str, 
 def all_rules() -> list[Rule]:
     """Every registered rule, in evaluation order (import order of the rule modules)."""
     from longarm.rules import classification, exceptions, jurisdiction, licensing, prohibitions  # noqa: F401
+
     return list(RULES.values())
 
 
 def markdown() -> str:
     """The "How longarm decides" section: each rule, its citation and its dates."""
-    lines = ["| area | rule | citation | in force (source) | operative words |",
-             "| --- | --- | --- | --- | --- |"]
+    lines = ["| area | rule | citation | in force (source) | operative words |", "| --- | --- | --- | --- | --- |"]
     for r in all_rules():
-        dates = "; ".join(
-            f"{v['from']}" + (f" to {v['to']}" if "to" in v else " on")
-            + (f", compliance {v['compliance']}" if "compliance" in v else "")
-            + f" ({params.cite(v)})"
-            for v in r.versions()) or "all dates"
+        dates = (
+            "; ".join(
+                f"{v['from']}"
+                + (f" to {v['to']}" if "to" in v else " on")
+                + (f", compliance {v['compliance']}" if "compliance" in v else "")
+                + f" ({params.cite(v)})"
+                for v in r.versions()
+            )
+            or "all dates"
+        )
         words = " ".join(r.doc.split())
         lines.append(f"| {r.area} | `{r.id}` | {r.citation} | {dates} | {words} |")
     return "\n".join(lines) + "\n"

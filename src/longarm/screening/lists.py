@@ -9,6 +9,7 @@ lp, pg, fr, u; `tables` for repeated strings). Updated lists live under the data
 `lists/current` names the one in service and is replaced atomically, so a failed or partial
 update leaves the previous list in service.
 """
+
 from __future__ import annotations
 
 import gc
@@ -99,11 +100,20 @@ class ScreeningList:
 
             def pick(key: str, table: str) -> str | None:
                 return t[table][e[key]] if key in e else None
+
             self._built[i] = Entry(
-                name=e["n"], alt_names=tuple(e.get("a", ())), source=t["sources"][e["s"]], type=e.get("t"),
-                countries=tuple(e.get("c", ())), entity_number=e.get("e"),
-                license_requirement=pick("lr", "licenceRequirements"), license_policy=pick("lp", "licencePolicies"),
-                programs=pick("pg", "programmes"), federal_register=e.get("fr"), source_url=pick("u", "urls"))
+                name=e["n"],
+                alt_names=tuple(e.get("a", ())),
+                source=t["sources"][e["s"]],
+                type=e.get("t"),
+                countries=tuple(e.get("c", ())),
+                entity_number=e.get("e"),
+                license_requirement=pick("lr", "licenceRequirements"),
+                license_policy=pick("lp", "licencePolicies"),
+                programs=pick("pg", "programmes"),
+                federal_register=e.get("fr"),
+                source_url=pick("u", "urls"),
+            )
         return self._built[i]
 
     @property
@@ -136,8 +146,13 @@ def from_compact(data: bytes, version: str | None = None) -> ScreeningList:
         counts[src] = counts.get(src, 0) + 1
     return ScreeningList(
         version=version or raw.get("version") or "CSL " + raw["sourceGeneratedAt"][:10],
-        generated_at=raw["sourceGeneratedAt"], records=raw["entries"], tables=raw["tables"], counts=counts,
-        authority=raw.get("listAuthority", {}), digest=hashlib.sha256(data).hexdigest())
+        generated_at=raw["sourceGeneratedAt"],
+        records=raw["entries"],
+        tables=raw["tables"],
+        counts=counts,
+        authority=raw.get("listAuthority", {}),
+        digest=hashlib.sha256(data).hexdigest(),
+    )
 
 
 @cache

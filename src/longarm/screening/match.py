@@ -16,6 +16,7 @@ every score can be broken down for a reviewer:
 
 A name made only of legal forms ("CORP", "LLC") has no tokens and matches nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,7 @@ TOKEN_MATCH = 0.90
 UNMATCHED_PENALTY = 0.12
 NUMBER_FACTOR = 0.5
 CANDIDATES = 40
-RARE_DF = 800   # a term in more names than this only adds weight to candidates
+RARE_DF = 800  # a term in more names than this only adds weight to candidates
 PRUNE = 0.66  # share of the query's weight a candidate must share to be able to reach THRESHOLD
 
 
@@ -156,7 +157,7 @@ class Index:
                 for t in self.postings:
                     if len(t) >= 5:
                         for i in range(len(t)):
-                            table[t[:i] + t[i + 1:]].append(t)
+                            table[t[:i] + t[i + 1 :]].append(t)
                 self._deletes = dict(table)
                 if path:
                     _save(path, self._deletes)
@@ -186,12 +187,12 @@ class Index:
         if len(term) < 5:
             return ()
         table = self.deletes
-        found = set(table.get(term, ()))                      # a letter was dropped from the query
+        found = set(table.get(term, ()))  # a letter was dropped from the query
         for i in range(len(term)):
-            d = term[:i] + term[i + 1:]
-            if d in self.postings:                             # a letter was added to the query
+            d = term[:i] + term[i + 1 :]
+            if d in self.postings:  # a letter was added to the query
                 found.add(d)
-            found.update(table.get(d, ()))                     # a letter was changed or swapped
+            found.update(table.get(d, ()))  # a letter was changed or swapped
         return tuple(sorted(t for t in found if Levenshtein.distance(t, term, score_cutoff=2) <= 2))
 
     def candidates(self, q: Name) -> list[int]:
@@ -258,20 +259,25 @@ class Index:
             s = score(q, self.name(nid), self.weight, country, tuple(self.lst.records[ei].get("c", ())))
             held = best.get(ei)
             primary = self.raw[nid] == self.lst.records[ei]["n"]
-            if s.value >= THRESHOLD and (held is None or s.value > held[0]
-                                         or (s.value == held[0] and primary)):
+            if s.value >= THRESHOLD and (held is None or s.value > held[0] or (s.value == held[0] and primary)):
                 best[ei] = (s.value, self.raw[nid], s.explanation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [Match(self.lst.entry(ei), raw, round(v, 4), expl, ei) for ei, (v, raw, expl) in ranked]
 
     def remember(self, name: str, country: str | None, found: list[tuple[int, str, float, str]]) -> None:
         """Seed the per-process screening cache with results computed elsewhere (batch workers)."""
-        self._screened[(name, country)] = [Match(self.lst.entry(ei), raw, score, expl, ei)
-                                           for ei, raw, score, expl in found]
+        self._screened[(name, country)] = [
+            Match(self.lst.entry(ei), raw, score, expl, ei) for ei, raw, score, expl in found
+        ]
 
 
-def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[no-untyped-def]
-          countries: tuple[str, ...] = ()) -> Score:
+def score(
+    q: Name,
+    c: Name,
+    weight,
+    country: str | None = None,  # type: ignore[no-untyped-def]
+    countries: tuple[str, ...] = (),
+) -> Score:
     """How alike two normalised names are, with the features that made the score."""
     if not q.tokens or not c.tokens:
         return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
@@ -284,8 +290,11 @@ def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[
         for j, u in enumerate(ct):
             if j in used:
                 continue
-            sim = 1.0 if t == u else (0.0 if (t in q.numbers or u in c.numbers)
-                                      else JaroWinkler.normalized_similarity(t, u))
+            sim = (
+                1.0
+                if t == u
+                else (0.0 if (t in q.numbers or u in c.numbers) else JaroWinkler.normalized_similarity(t, u))
+            )
             if sim > best:
                 best, best_j = sim, j
         if best >= TOKEN_MATCH:
@@ -299,20 +308,26 @@ def score(q: Name, c: Name, weight, country: str | None = None,  # type: ignore[
     token_score = 0.0 if cover_q + cover_c == 0 else 2 * cover_q * cover_c / (cover_q + cover_c)
     unmatched = sum(1 for _, u, _ in pairs if u is None) + (len(ct) - len(used))
     value = token_score - UNMATCHED_PENALTY * unmatched
-    notes = [f"{sum(1 for p in pairs if p[1])} of {len(qt)} query tokens matched "
-             f"({', '.join(f'{t}={u} {s:.2f}' if u else f'{t} unmatched' for t, u, s in pairs)})",
-             f"{len(used)} of {len(ct)} listed tokens matched"]
+    notes = [
+        f"{sum(1 for p in pairs if p[1])} of {len(qt)} query tokens matched "
+        f"({', '.join(f'{t}={u} {s:.2f}' if u else f'{t} unmatched' for t, u, s in pairs)})",
+        f"{len(used)} of {len(ct)} listed tokens matched",
+    ]
     if unmatched:
         notes.append(f"-{UNMATCHED_PENALTY * unmatched:.2f} for {unmatched} unmatched token(s)")
     if q.numbers != c.numbers and (q.numbers or c.numbers):
         value *= NUMBER_FACTOR
-        notes.append(f"numbers differ ({'/'.join(sorted(q.numbers)) or 'none'} vs "
-                     f"{'/'.join(sorted(c.numbers)) or 'none'}): x{NUMBER_FACTOR}")
+        notes.append(
+            f"numbers differ ({'/'.join(sorted(q.numbers)) or 'none'} vs "
+            f"{'/'.join(sorted(c.numbers)) or 'none'}): x{NUMBER_FACTOR}"
+        )
     if q.legal_forms and c.legal_forms:
         same = bool(q.legal_forms & c.legal_forms)
         value += 0.02 if same else -0.03
-        notes.append(f"legal form {'agrees' if same else 'differs'} ({'/'.join(sorted(q.legal_forms))} vs "
-                     f"{'/'.join(sorted(c.legal_forms))})")
+        notes.append(
+            f"legal form {'agrees' if same else 'differs'} ({'/'.join(sorted(q.legal_forms))} vs "
+            f"{'/'.join(sorted(c.legal_forms))})"
+        )
     if country and countries:
         inside = country in countries
         value += 0.03 if inside else -0.05

@@ -7,6 +7,7 @@ equivalent ("Co., Ltd." = "Company Limited" = "有限公司" -> ltd); common abb
 folded ("Technologies", "Tech" -> technology). What remains are the content tokens that identify
 the party, the legal forms, and any numbers (which must agree exactly: vessels, SPVs).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,20 +19,60 @@ from anyascii import anyascii
 
 # Chinese words common in company names, longest first when replacing.
 CHINESE_WORDS = {
-    "股份有限公司": " ltd ", "有限责任公司": " ltd ", "有限公司": " ltd ", "集团": " group ",
-    "公司": " company ", "技术": " technology ", "科技": " technology ", "电子": " electronics ",
-    "半导体": " semiconductor ", "大学": " university ", "研究所": " research institute ",
-    "研究院": " research institute ", "研究中心": " research center ", "中心": " center ",
-    "国际": " international ", "控股": " holding ", "投资": " investment ", "贸易": " trading ",
-    "工业": " industry ", "信息": " information ", "通信": " communication ", "网络": " network ",
-    "软件": " software ", "微电子": " microelectronics ", "集成电路": " integrated circuit ",
-    "计算": " computing ", "超级计算": " supercomputing ", "国家": " national ", "中国": " china ",
-    "北京": " beijing ", "上海": " shanghai ", "深圳": " shenzhen ", "广州": " guangzhou ",
-    "天津": " tianjin ", "成都": " chengdu ", "杭州": " hangzhou ", "武汉": " wuhan ",
-    "南京": " nanjing ", "西安": " xian ", "长沙": " changsha ", "苏州": " suzhou ", "香港": " hong kong ",
-    "澳门": " macau ", "分公司": " branch ", "实验室": " laboratory ", "设备": " equipment ",
-    "材料": " materials ", "制造": " manufacturing ", "数字": " digital ", "智能": " intelligent ",
-    "终端": " device ", "服务": " service ", "云": " cloud ", "研发": " research and development ",
+    "股份有限公司": " ltd ",
+    "有限责任公司": " ltd ",
+    "有限公司": " ltd ",
+    "集团": " group ",
+    "公司": " company ",
+    "技术": " technology ",
+    "科技": " technology ",
+    "电子": " electronics ",
+    "半导体": " semiconductor ",
+    "大学": " university ",
+    "研究所": " research institute ",
+    "研究院": " research institute ",
+    "研究中心": " research center ",
+    "中心": " center ",
+    "国际": " international ",
+    "控股": " holding ",
+    "投资": " investment ",
+    "贸易": " trading ",
+    "工业": " industry ",
+    "信息": " information ",
+    "通信": " communication ",
+    "网络": " network ",
+    "软件": " software ",
+    "微电子": " microelectronics ",
+    "集成电路": " integrated circuit ",
+    "计算": " computing ",
+    "超级计算": " supercomputing ",
+    "国家": " national ",
+    "中国": " china ",
+    "北京": " beijing ",
+    "上海": " shanghai ",
+    "深圳": " shenzhen ",
+    "广州": " guangzhou ",
+    "天津": " tianjin ",
+    "成都": " chengdu ",
+    "杭州": " hangzhou ",
+    "武汉": " wuhan ",
+    "南京": " nanjing ",
+    "西安": " xian ",
+    "长沙": " changsha ",
+    "苏州": " suzhou ",
+    "香港": " hong kong ",
+    "澳门": " macau ",
+    "分公司": " branch ",
+    "实验室": " laboratory ",
+    "设备": " equipment ",
+    "材料": " materials ",
+    "制造": " manufacturing ",
+    "数字": " digital ",
+    "智能": " intelligent ",
+    "终端": " device ",
+    "服务": " service ",
+    "云": " cloud ",
+    "研发": " research and development ",
     "东莞": " dongguan ",
 }
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -39,41 +80,147 @@ _CHINESE_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_WORDS), key=len,
 
 # Legal forms, as folded word sequences -> canonical form.
 LEGAL_FORMS = {
-    "company limited": "ltd", "co ltd": "ltd", "co limited": "ltd", "limited": "ltd", "ltd": "ltd",
-    "pte ltd": "ltd", "pvt ltd": "ltd", "private limited": "ltd", "pty ltd": "ltd", "sdn bhd": "sdnbhd",
-    "corporation": "corp", "corp": "corp", "incorporated": "inc", "inc": "inc", "company": "co", "co": "co",
-    "gmbh": "gmbh", "mbh": "gmbh", "llc": "llc", "l l c": "llc", "ag": "ag", "sa": "sa", "s a": "sa",
-    "sarl": "sarl", "s a r l": "sarl", "srl": "srl", "s r l": "srl", "spa": "spa", "s p a": "spa",
-    "kk": "kk", "k k": "kk", "kabushiki kaisha": "kk", "bv": "bv", "b v": "bv", "nv": "nv", "n v": "nv",
-    "plc": "plc", "oy": "oy", "ab": "ab", "as": "as", "a s": "as", "jsc": "jsc", "ojsc": "jsc", "cjsc": "jsc",
-    "pjsc": "jsc", "ooo": "llc", "zao": "jsc", "oao": "jsc", "pao": "jsc", "fze": "fze", "fzco": "fze",
-    "fz llc": "fze", "pty": "pty", "lp": "lp", "llp": "llp", "sas": "sas", "bhd": "sdnbhd", "tbk": "tbk",
-    "pt": "pt", "ltda": "ltda", "sac": "sac", "se": "se", "kft": "kft", "doo": "doo", "d o o": "doo",
-    "sp z o o": "spzoo", "spolka z o o": "spzoo", "limited liability company": "llc",
-    "limited liability partnership": "llp", "s a c": "sac", "pvt": "ltd", "private": "ltd",
-    "joint stock company": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc",
+    "company limited": "ltd",
+    "co ltd": "ltd",
+    "co limited": "ltd",
+    "limited": "ltd",
+    "ltd": "ltd",
+    "pte ltd": "ltd",
+    "pvt ltd": "ltd",
+    "private limited": "ltd",
+    "pty ltd": "ltd",
+    "sdn bhd": "sdnbhd",
+    "corporation": "corp",
+    "corp": "corp",
+    "incorporated": "inc",
+    "inc": "inc",
+    "company": "co",
+    "co": "co",
+    "gmbh": "gmbh",
+    "mbh": "gmbh",
+    "llc": "llc",
+    "l l c": "llc",
+    "ag": "ag",
+    "sa": "sa",
+    "s a": "sa",
+    "sarl": "sarl",
+    "s a r l": "sarl",
+    "srl": "srl",
+    "s r l": "srl",
+    "spa": "spa",
+    "s p a": "spa",
+    "kk": "kk",
+    "k k": "kk",
+    "kabushiki kaisha": "kk",
+    "bv": "bv",
+    "b v": "bv",
+    "nv": "nv",
+    "n v": "nv",
+    "plc": "plc",
+    "oy": "oy",
+    "ab": "ab",
+    "as": "as",
+    "a s": "as",
+    "jsc": "jsc",
+    "ojsc": "jsc",
+    "cjsc": "jsc",
+    "pjsc": "jsc",
+    "ooo": "llc",
+    "zao": "jsc",
+    "oao": "jsc",
+    "pao": "jsc",
+    "fze": "fze",
+    "fzco": "fze",
+    "fz llc": "fze",
+    "pty": "pty",
+    "lp": "lp",
+    "llp": "llp",
+    "sas": "sas",
+    "bhd": "sdnbhd",
+    "tbk": "tbk",
+    "pt": "pt",
+    "ltda": "ltda",
+    "sac": "sac",
+    "se": "se",
+    "kft": "kft",
+    "doo": "doo",
+    "d o o": "doo",
+    "sp z o o": "spzoo",
+    "spolka z o o": "spzoo",
+    "limited liability company": "llc",
+    "limited liability partnership": "llp",
+    "s a c": "sac",
+    "pvt": "ltd",
+    "private": "ltd",
+    "joint stock company": "jsc",
+    "public joint stock company": "jsc",
+    "closed joint stock company": "jsc",
     "open joint stock company": "jsc",
 }
 # Words that only describe the legal form ("Limited Liability Company", "Joint Stock Company"):
 # dropped when the name has a legal form, so a typo in one of them does not leave the others.
-DESIGNATORS = {"liability", "joint", "stock", "jointstock", "public", "closed", "open", "private",
-               "partnership", "limited", "company", "corporation"}
+DESIGNATORS = {
+    "liability",
+    "joint",
+    "stock",
+    "jointstock",
+    "public",
+    "closed",
+    "open",
+    "private",
+    "partnership",
+    "limited",
+    "company",
+    "corporation",
+}
 # Misspelt legal-form words still count as legal forms ("LIMTIED", "COMPNAY").
 FUZZY_FORMS = {"limited": "ltd", "company": "co", "corporation": "corp", "incorporated": "inc"}
 _FORM_RX = re.compile(r"\b(" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r")\b")
 
 # Abbreviations and inflections folded to one token.
 SYNONYMS = {
-    "technologies": "technology", "tech": "technology", "techn": "technology", "technol": "technology",
-    "technological": "technology", "electronic": "electronics", "semiconductors": "semiconductor",
-    "intl": "international", "int": "international", "univ": "university", "inst": "institute",
-    "institutes": "institute", "centre": "center", "centres": "center", "centers": "center",
-    "labs": "laboratory", "lab": "laboratory", "laboratories": "laboratory", "mfg": "manufacturing",
-    "eng": "engineering", "engg": "engineering", "ind": "industry", "industries": "industry",
-    "industrial": "industry", "sci": "science", "sciences": "science", "scientific": "science",
-    "grp": "group", "hldgs": "holding", "holdings": "holding", "svcs": "services", "service": "services",
-    "systems": "system", "sys": "system", "trade": "trading", "natl": "national", "dept": "department",
-    "mach": "machinery", "and": "&", "et": "&", "und": "&", "y": "&",
+    "technologies": "technology",
+    "tech": "technology",
+    "techn": "technology",
+    "technol": "technology",
+    "technological": "technology",
+    "electronic": "electronics",
+    "semiconductors": "semiconductor",
+    "intl": "international",
+    "int": "international",
+    "univ": "university",
+    "inst": "institute",
+    "institutes": "institute",
+    "centre": "center",
+    "centres": "center",
+    "centers": "center",
+    "labs": "laboratory",
+    "lab": "laboratory",
+    "laboratories": "laboratory",
+    "mfg": "manufacturing",
+    "eng": "engineering",
+    "engg": "engineering",
+    "ind": "industry",
+    "industries": "industry",
+    "industrial": "industry",
+    "sci": "science",
+    "sciences": "science",
+    "scientific": "science",
+    "grp": "group",
+    "hldgs": "holding",
+    "holdings": "holding",
+    "svcs": "services",
+    "service": "services",
+    "systems": "system",
+    "sys": "system",
+    "trade": "trading",
+    "natl": "national",
+    "dept": "department",
+    "mach": "machinery",
+    "and": "&",
+    "et": "&",
+    "und": "&",
+    "y": "&",
 }
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
@@ -85,7 +232,7 @@ class Name:
     """A party name after normalisation."""
 
     original: str
-    tokens: tuple[str, ...]          # content tokens, in order
+    tokens: tuple[str, ...]  # content tokens, in order
     legal_forms: frozenset[str]
     numbers: frozenset[str]
 
@@ -101,11 +248,13 @@ class Name:
 @cache
 def _t2s():  # type: ignore[no-untyped-def]
     import opencc
+
     return opencc.OpenCC("t2s")
 
 
 def _chinese(text: str) -> str:
     from pypinyin import lazy_pinyin
+
     text = _t2s().convert(text)
     text = _CHINESE_RX.sub(lambda m: CHINESE_WORDS[m.group(0)], text)
     return _CJK.sub(lambda m: " " + "".join(lazy_pinyin(m.group(0))) + " ", text)
@@ -127,8 +276,13 @@ def _fuzzy_form(tok: str) -> str | None:
     if len(tok) < 6 or not tok.isalpha():
         return None
     from rapidfuzz.distance import Levenshtein
+
     for word, form in FUZZY_FORMS.items():
-        if word[0] in tok[:2] and abs(len(tok) - len(word)) <= 2 and Levenshtein.distance(tok, word, score_cutoff=2) <= 2:
+        if (
+            word[0] in tok[:2]
+            and abs(len(tok) - len(word)) <= 2
+            and Levenshtein.distance(tok, word, score_cutoff=2) <= 2
+        ):
             return form
     return None
 

@@ -1,4 +1,5 @@
 """Screening as the CLI and API present it: contract-shaped results naming the list version."""
+
 from __future__ import annotations
 
 import csv
@@ -15,12 +16,26 @@ def screen_name(name: str, country: str | None = None) -> dict[str, Any]:
     if not name.strip():
         raise InputError(Problem("NAME", "must not be empty"))
     idx = index_for(lists.current())
-    return {"query": name, "lists_version": idx.version, "matches": [
-        {"matched_name": m.matched_name, "list": m.entry.list_name, "source": m.entry.source, "score": m.score,
-         "entity_number": m.entry.entity_number, "license_requirement": m.entry.license_requirement,
-         "license_policy": m.entry.license_policy, "federal_register": m.entry.federal_register,
-         "countries": list(m.entry.countries), "footnotes": m.entry.footnotes, "explanation": m.explanation}
-        for m in idx.screen(name, country)]}
+    return {
+        "query": name,
+        "lists_version": idx.version,
+        "matches": [
+            {
+                "matched_name": m.matched_name,
+                "list": m.entry.list_name,
+                "source": m.entry.source,
+                "score": m.score,
+                "entity_number": m.entry.entity_number,
+                "license_requirement": m.entry.license_requirement,
+                "license_policy": m.entry.license_policy,
+                "federal_register": m.entry.federal_register,
+                "countries": list(m.entry.countries),
+                "footnotes": m.entry.footnotes,
+                "explanation": m.explanation,
+            }
+            for m in idx.screen(name, country)
+        ],
+    }
 
 
 def match_names(a: str, b: str) -> dict[str, Any]:
@@ -38,8 +53,12 @@ def match_pairs(path: Path) -> list[dict[str, Any]]:
             rows = list(reader)
     except OSError as e:
         raise InputError(Problem("--pairs", f"cannot read {path}: {e.strerror}")) from None
-    problems = [Problem("--pairs", f"line {i}: {col} is empty") for i, r in enumerate(rows, start=2)
-                for col in ("name1", "name2") if not (r.get(col) or "").strip()]
+    problems = [
+        Problem("--pairs", f"line {i}: {col} is empty")
+        for i, r in enumerate(rows, start=2)
+        for col in ("name1", "name2")
+        if not (r.get(col) or "").strip()
+    ]
     if problems:
         raise InputError(problems)
     return [match_names(r["name1"], r["name2"]) for r in rows]

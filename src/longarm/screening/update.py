@@ -7,6 +7,7 @@ longarm's compact layout. The new list is written and indexed beside the current
 then does `lists/current` change, by an atomic rename. A list whose row count for any source
 dropped by more than 10 % against the list in service is refused unless forced.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,8 +72,9 @@ class _Builder:
     """Collects records into the compact layout, interning repeated strings in tables."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, list[str]] = {k: [] for k in
-                                             ("sources", "licenceRequirements", "licencePolicies", "programmes", "urls")}
+        self.tables: dict[str, list[str]] = {
+            k: [] for k in ("sources", "licenceRequirements", "licencePolicies", "programmes", "urls")
+        }
         self._ix: dict[tuple[str, str], int] = {}
         self.records: list[dict[str, Any]] = []
 
@@ -83,8 +85,20 @@ class _Builder:
             self.tables[table].append(value)
         return self._ix[key]
 
-    def add(self, name: str, source: str, alt_names: list[str], countries: list[str], type_: str,
-            entity_number: str, lr: str, lp: str, programs: str, fr: str, url: str) -> None:
+    def add(
+        self,
+        name: str,
+        source: str,
+        alt_names: list[str],
+        countries: list[str],
+        type_: str,
+        entity_number: str,
+        lr: str,
+        lp: str,
+        programs: str,
+        fr: str,
+        url: str,
+    ) -> None:
         r: dict[str, Any] = {"n": name, "s": self._intern("sources", source)}
         if alt_names:
             r["a"] = alt_names
@@ -94,8 +108,12 @@ class _Builder:
             r["c"] = countries
         if entity_number:
             r["e"] = entity_number
-        for key, table, value in (("lr", "licenceRequirements", lr), ("lp", "licencePolicies", lp),
-                                  ("pg", "programmes", programs), ("u", "urls", url)):
+        for key, table, value in (
+            ("lr", "licenceRequirements", lr),
+            ("lp", "licencePolicies", lp),
+            ("pg", "programmes", programs),
+            ("u", "urls", url),
+        ):
             if value:
                 r[key] = self._intern(table, value)
         if fr:
@@ -113,11 +131,19 @@ def _from_csv(text: str, b: _Builder, problems: list[Problem]) -> None:
         if not name or not source:
             problems.append(Problem(FIELD, f"line {i}: {'name' if not name else 'source'} is empty"))
             continue
-        b.add(name, source, [a.strip() for a in (row.get("alt_names") or "").split(";") if a.strip()],
-              _countries_from_addresses(row.get("addresses") or ""), (row.get("type") or "").strip(),
-              (row.get("entity_number") or "").strip(), (row.get("license_requirement") or "").strip(),
-              (row.get("license_policy") or "").strip(), (row.get("programs") or "").strip(),
-              (row.get("federal_register_notice") or "").strip(), (row.get("source_list_url") or "").strip())
+        b.add(
+            name,
+            source,
+            [a.strip() for a in (row.get("alt_names") or "").split(";") if a.strip()],
+            _countries_from_addresses(row.get("addresses") or ""),
+            (row.get("type") or "").strip(),
+            (row.get("entity_number") or "").strip(),
+            (row.get("license_requirement") or "").strip(),
+            (row.get("license_policy") or "").strip(),
+            (row.get("programs") or "").strip(),
+            (row.get("federal_register_notice") or "").strip(),
+            (row.get("source_list_url") or "").strip(),
+        )
 
 
 def _from_tradegov_json(records: list[Any], b: _Builder, problems: list[Problem]) -> None:
@@ -131,11 +157,19 @@ def _from_tradegov_json(records: list[Any], b: _Builder, problems: list[Problem]
             continue
         countries = [a.get("country") for a in row.get("addresses") or [] if isinstance(a, dict) and a.get("country")]
         programs = row.get("programs") or []
-        b.add(name, source, [str(a) for a in row.get("alt_names") or []], list(dict.fromkeys(countries)),
-              str(row.get("type") or ""), str(row.get("entity_number") or ""),
-              str(row.get("license_requirement") or ""), str(row.get("license_policy") or ""),
-              "; ".join(programs) if isinstance(programs, list) else str(programs),
-              str(row.get("federal_register_notice") or ""), str(row.get("source_list_url") or ""))
+        b.add(
+            name,
+            source,
+            [str(a) for a in row.get("alt_names") or []],
+            list(dict.fromkeys(countries)),
+            str(row.get("type") or ""),
+            str(row.get("entity_number") or ""),
+            str(row.get("license_requirement") or ""),
+            str(row.get("license_policy") or ""),
+            "; ".join(programs) if isinstance(programs, list) else str(programs),
+            str(row.get("federal_register_notice") or ""),
+            str(row.get("source_list_url") or ""),
+        )
 
 
 def parse(data: bytes) -> tuple[bytes, str]:
@@ -146,7 +180,7 @@ def parse(data: bytes) -> tuple[bytes, str]:
         raise InputError(Problem(FIELD, "not UTF-8 text")) from None
     problems: list[Problem] = []
     b = _Builder()
-    generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
@@ -163,14 +197,29 @@ def parse(data: bytes) -> tuple[bytes, str]:
     else:
         _from_csv(text, b, problems)
     if problems:
-        raise InputError(problems[:20] + ([Problem(FIELD, f"... and {len(problems) - 20} more")]
-                                          if len(problems) > 20 else []))
+        raise InputError(
+            problems[:20] + ([Problem(FIELD, f"... and {len(problems) - 20} more")] if len(problems) > 20 else [])
+        )
     if not b.records:
         raise InputError(Problem(FIELD, "the list has no entries"))
-    compact = {"sourceGeneratedAt": generated, "tables": b.tables, "entries": b.records,
-               "fieldKey": {"n": "name", "a": "alt_names", "s": "source", "t": "type", "c": "countries",
-                            "e": "entity_number", "lr": "license_requirement", "lp": "license_policy",
-                            "pg": "programs", "fr": "federal_register_notice", "u": "source_list_url"}}
+    compact = {
+        "sourceGeneratedAt": generated,
+        "tables": b.tables,
+        "entries": b.records,
+        "fieldKey": {
+            "n": "name",
+            "a": "alt_names",
+            "s": "source",
+            "t": "type",
+            "c": "countries",
+            "e": "entity_number",
+            "lr": "license_requirement",
+            "lp": "license_policy",
+            "pg": "programs",
+            "fr": "federal_register_notice",
+            "u": "source_list_url",
+        },
+    }
     return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), generated
 
 
@@ -188,8 +237,15 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
     old = lists.current()
     fell = drops(old.counts, new.counts)
     if fell and not force:
-        raise InputError([Problem(FIELD, f"'{s}' fell from {a:,} to {b:,} rows (more than {MAX_DROP:.0%}); "
-                                         "refused (use --force to accept)") for s, (a, b) in fell.items()])
+        raise InputError(
+            [
+                Problem(
+                    FIELD,
+                    f"'{s}' fell from {a:,} to {b:,} rows (more than {MAX_DROP:.0%}); refused (use --force to accept)",
+                )
+                for s, (a, b) in fell.items()
+            ]
+        )
     root = lists.lists_dir()
     root.mkdir(parents=True, exist_ok=True)
     final = root / list_id
@@ -198,9 +254,16 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
     try:
         staging.mkdir()
         (staging / "list.json").write_bytes(data)
-        meta = {"id": list_id, "version": new.version, "generated_at": generated, "source": source,
-                "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "counts": new.counts, "replaced": old.version, "forced_drops": fell if fell else {}}
+        meta = {
+            "id": list_id,
+            "version": new.version,
+            "generated_at": generated,
+            "source": source,
+            "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "counts": new.counts,
+            "replaced": old.version,
+            "forced_drops": fell if fell else {},
+        }
         (staging / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
         load_index(new)  # build (and cache) the index before the switch
         if final.exists():
@@ -220,8 +283,16 @@ def versions() -> list[dict[str, Any]]:
     """The bundled list and every stored update, the one in service marked."""
     cur = lists.current()
     b = lists.bundled()
-    out = [{"id": "bundled", "version": b.version, "generated_at": b.generated_at, "counts": b.counts,
-            "in_service": cur is b, "source": "bundled with longarm"}]
+    out = [
+        {
+            "id": "bundled",
+            "version": b.version,
+            "generated_at": b.generated_at,
+            "counts": b.counts,
+            "in_service": cur is b,
+            "source": "bundled with longarm",
+        }
+    ]
     root = lists.lists_dir()
     if root.is_dir():
         for meta_path in sorted(root.glob("*/meta.json")):

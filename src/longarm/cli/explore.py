@@ -1,0 +1,1 @@
+"""Policy explorer commands: `diff`, `whatif`, `timeline`."""

@@ -1,0 +1,158 @@
+"""Commands about items: `classify` and the catalogue (`chips`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from pydantic import ValidationError
+
+from longarm import catalog, inputs, render
+from longarm import chips as chips_mod
+from longarm.cli._app import app, as_of_option, emit
+from longarm.errors import InputError, Problem
+
+
+@app.command()
+def classify(
+    chip: Annotated[Optional[str], typer.Option("--chip", help="catalogue id, e.g. nvidia-h100-sxm")] = None,
+    tpp: Annotated[Optional[float], typer.Option(help="total processing performance")] = None,
+    die_area: Annotated[Optional[float], typer.Option("--die-area", help="applicable die area, mm²")] = None,
+    datacenter: Annotated[
+        Optional[bool], typer.Option("--datacenter/--no-datacenter", help="designed or marketed for datacenters")
+    ] = None,
+    io: Annotated[Optional[float], typer.Option("--io", help="aggregate bidirectional transfer rate, GB/s")] = None,
+    item_type: Annotated[str, typer.Option("--type", help="ic | computer | hbm | other")] = "ic",
+    memory_bandwidth_density: Annotated[
+        Optional[float], typer.Option("--memory-bandwidth-density", help="HBM: GB/s per mm² of package or stack")
+    ] = None,
+    contains: Annotated[
+        Optional[list[str]],
+        typer.Option("--contains", help="computer: catalogue id of a contained IC, optionally ID:COUNT (repeatable)"),
+    ] = None,
+    eccn: Annotated[Optional[str], typer.Option("--eccn", help="the ECCN you claim; checked")] = None,
+    exporter_role: Annotated[
+        Optional[str], typer.Option("--exporter-role", help="front_end_fabricator | osat | other")
+    ] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the contract's item object")] = False,
+) -> None:
+    """The ECCN of one item on a date, with its metrics and the reasons, each citing its paragraph."""
+    from longarm.classify import classify as run
+    from longarm.model import Item
+
+    on = as_of_option(as_of)
+    if chip is not None:
+        catalog.get(chip, "--chip")
+    fields: dict[str, Any] = {
+        "catalog_id": chip,
+        "tpp": tpp,
+        "die_area_mm2": die_area,
+        "datacenter": datacenter,
+        "bidirectional_transfer_rate_gbs": io,
+        "type": item_type,
+        "eccn": eccn,
+        "memory_bandwidth_density": memory_bandwidth_density,
+    }
+    if contains:
+        fields["contains"] = [
+            {"catalog_id": c.split(":")[0], "count": int(c.split(":")[1]) if ":" in c else 1} for c in contains
+        ]
+    if exporter_role is not None and exporter_role not in ("front_end_fabricator", "osat", "other"):
+        raise InputError(Problem("--exporter-role", "must be front_end_fabricator, osat or other"))
+    try:
+        item = Item.model_validate({k: v for k, v in fields.items() if v is not None})
+    except ValidationError as e:
+        raise InputError([Problem(_option(p.field), p.message) for p in inputs.problems_of(e)]) from None
+    if chip is None and tpp is None and item_type == "ic":
+        raise InputError(Problem("--chip/--tpp", "give a catalogue id or a TPP"))
+    result = run(item, on, exporter_role)
+    if as_json:
+        emit({"as_of": on.isoformat(), **result.model_dump(mode="json")})
+    else:
+        typer.echo(render.classification(result, on.isoformat(), chip or "item"))
+
+
+_OPTIONS = {
+    "catalog_id": "--chip",
+    "tpp": "--tpp",
+    "die_area_mm2": "--die-area",
+    "datacenter": "--datacenter",
+    "bidirectional_transfer_rate_gbs": "--io",
+    "type": "--type",
+    "eccn": "--eccn",
+    "memory_bandwidth_density": "--memory-bandwidth-density",
+}
+
+
+def _option(field: str) -> str:
+    head = field.split(".")[0].split("[")[0]
+    return _OPTIONS.get(head, "--contains" if head == "contains" else field)
+
+
+@app.command()
+def chips(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    compare: Annotated[
+        Optional[list[str]],
+        typer.Option("--compare", help="catalogue ids to compare side by side (the last one is the reference)"),
+    ] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="draw the TPP × density plane to .png/.svg")] = None,
+    ids: Annotated[Optional[list[str]], typer.Argument(help="more ids for --compare", show_default=False)] = None,
+) -> None:
+    """The bundled accelerator catalogue with TPP, performance density and ECCN as of a date."""
+    on = as_of_option(as_of)
+    if plot is not None:
+        from longarm.plot import plot as draw
+
+        typer.echo(f"wrote {draw(plot, on)}")
+        return
+    if compare:
+        wanted = list(compare) + list(ids or [])
+        if len(wanted) < 2:
+            raise InputError(Problem("--compare", "name at least two catalogue ids"))
+        result = chips_mod.compare(wanted, on)
+        if as_json:
+            emit(result)
+        else:
+            typer.echo(_compare_table(result))
+        return
+    if ids:
+        raise InputError(Problem("IDS", "extra arguments are only for --compare"))
+    rows = chips_mod.listing(on)
+    if as_json:
+        emit(rows)
+        return
+    typer.echo(f"{'id':<26} {'vendor':<18} {'TPP':>9} {'density':>8}  ECCN as of {on}")
+    for r in rows:
+        tpp = "unknown" if r["tpp"] is None else f"{r['tpp']:,.0f}"
+        pd = "unknown" if r["performance_density"] is None else f"{r['performance_density']:.2f}"
+        eccn = r["eccn"] + (f" ({'/'.join(r['eccn_candidates'])})" if r["eccn"] == "UNDETERMINED" else "")
+        typer.echo(f"{r['id']:<26} {r['vendor'][:18]:<18} {tpp:>9} {pd:>8}  {eccn}")
+
+
+def _compare_table(result: dict[str, Any]) -> str:
+    rows = result["chips"]
+    width = max(18, *(len(r["id"]) + 2 for r in rows))
+    lines = [f"{'as of ' + result['as_of']:<24}" + "".join(f"{r['id']:>{width}}" for r in rows)]
+    for key, label, digits in chips_mod.COMPARED:
+        cells = ["unknown" if r[key] is None else f"{r[key]:,.{digits}f}" for r in rows]
+        lines.append(f"{label:<24}" + "".join(f"{c:>{width}}" for c in cells))
+    lines.append(f"{'ECCN':<24}" + "".join(f"{r['eccn']:>{width}}" for r in rows))
+    lines.append(f"ratios to {result['reference']}:")
+    for key, label, _ in chips_mod.COMPARED[:2]:
+        cells = [
+            (
+                "n/a"
+                if result["ratio_to_reference"][r["id"]][key] is None
+                else f"{100 * result['ratio_to_reference'][r['id']][key]:.0f} %"
+            )
+            for r in rows
+        ]
+        lines.append(f"{'  ' + label:<24}" + "".join(f"{c:>{width}}" for c in cells))
+    for r in rows:
+        for c in r["caveats"]:
+            lines.append(f"  ! {c}")
+    return "\n".join(lines)

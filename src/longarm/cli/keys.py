@@ -1,0 +1,1 @@
+"""`longarm keys`: API keys for `longarm serve`."""

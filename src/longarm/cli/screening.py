@@ -1,0 +1,103 @@
+"""Screening commands: `screen`, `match` and the lists in service (`lists`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from longarm.cli._app import app, audit, country_option, emit
+from longarm.errors import InputError, Problem
+
+
+@app.command()
+def screen(
+    name: Annotated[str, typer.Argument(help="party name, any script")],
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-2")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Matches of one name against the restricted-party lists in service, best first."""
+    from longarm.screening import service
+
+    result = service.screen_name(name, country_option(country))
+    audit("screen", name, result)
+    if as_json:
+        emit(result)
+        return
+    typer.echo(f"{result['query']!r} against {result['lists_version']}: {len(result['matches'])} match(es)")
+    for m in result["matches"]:
+        typer.echo(
+            f"  {m['score']:.2f}  {m['list']}: {m['matched_name']}"
+            + (f" [{m['entity_number']}]" if m["entity_number"] else "")
+        )
+        if m["license_requirement"]:
+            typer.echo(f"        license requirement: {m['license_requirement']}; policy: {m['license_policy']}")
+        typer.echo(f"        why: {m['explanation']}")
+
+
+@app.command()
+def match(
+    name_a: Annotated[Optional[str], typer.Argument(help="first name")] = None,
+    name_b: Annotated[Optional[str], typer.Argument(help="second name")] = None,
+    pairs: Annotated[Optional[Path], typer.Option("--pairs", help="CSV with columns name1,name2")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """How alike two party names are: score 0..1, match true/false, and why."""
+    from longarm.screening import service
+
+    if pairs is not None:
+        if name_a or name_b:
+            raise InputError(Problem("--pairs", "give either two names or --pairs, not both"))
+        results = service.match_pairs(pairs)
+        if as_json:
+            emit(results)
+        else:
+            for r in results:
+                typer.echo(f"{r['score']:.2f} {'MATCH' if r['match'] else 'no   '} {r['name1']} | {r['name2']}")
+        return
+    if not name_a or not name_b:
+        raise InputError(Problem("NAME_A NAME_B", "give two names (or --pairs FILE.csv)"))
+    result = service.match_names(name_a, name_b)
+    if as_json:
+        emit(result)
+    else:
+        typer.echo(
+            f"score {result['score']:.2f}: {'match' if result['match'] else 'no match'}\n  {result['explanation']}"
+        )
+
+
+lists_app = typer.Typer(help="The restricted-party lists: versions in service, and updates.", no_args_is_help=False)
+app.add_typer(lists_app, name="lists")
+
+
+@lists_app.callback(invoke_without_command=True)
+def lists_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show the list versions, counts per source and dates."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from longarm.screening.update import versions
+
+    rows = versions()
+    if as_json:
+        emit(rows)
+        return
+    for v in rows:
+        mark = "*" if v["in_service"] else " "
+        typer.echo(f"{mark} {v['version']}  (generated {v['generated_at'][:19]}; {v.get('source', '')})")
+        for src, n in sorted(v["counts"].items(), key=lambda kv: -kv[1]):
+            typer.echo(f"      {n:>7,}  {src}")
+
+
+@lists_app.command("update")
+def lists_update(
+    source: Annotated[str, typer.Option("--from", help="path or URL of a trade.gov consolidated.csv/.json")],
+    force: Annotated[bool, typer.Option("--force", help="accept a drop of more than 10 % in any source")] = False,
+) -> None:
+    """Install a new list: validated, indexed beside the old one, then switched atomically."""
+    from longarm.screening.update import update
+
+    r = update(source, force=force)
+    typer.echo(f"in service: {r.version} (was {r.previous}); {sum(r.counts.values()):,} entries")
+    for src, (a, b) in r.drops.items():
+        typer.echo(f"  forced: {src} fell from {a:,} to {b:,}")

@@ -1,0 +1,1 @@
+"""`longarm serve`: the REST API and the web app."""
