@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from longarm import inputs
-from longarm.cli import assess, audit, batch, explore, items, keys, rules, screening, serve  # noqa: F401
+from longarm.cli import assess, audit, batch, explore, items, keys, lists, rules, screening, serve  # noqa: F401
 from longarm.cli._app import app
 from longarm.errors import InputError, LongarmError
 
