@@ -77,7 +77,7 @@ def test_scenario(name, data, expect, source):
         assert sorted({h.list for h in d.screening}) == sorted(expect["screening"])
     for key, got in (
         ("warnings", d.warnings),
-        ("questions", d.questions),
+        ("questions", [q.text for q in d.questions]),
         ("findings", [f"{f.citation}: {f.text}" for f in d.findings]),
     ):
         for text in expect.get(key, []):

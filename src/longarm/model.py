@@ -295,6 +295,21 @@ class Question(BaseModel):
     field: str
     text: str
 
+    @classmethod
+    def parse(cls, question: str | Question) -> Question:
+        """A question written as 'What ...? (item.tpp or item.units)': the field path is the
+        first path in the trailing parentheses."""
+        if isinstance(question, Question):
+            return question
+        text, _, tail = question.rstrip().rpartition(" (")
+        if not text or not tail.endswith(")"):
+            return cls(field="(input)", text=question)
+        path = tail[:-1].replace(",", " ").split()[0]
+        return cls(field=path, text=question)
+
+    def __str__(self) -> str:
+        return self.text
+
 
 class ForeignLawFlag(BaseModel):
     """Another jurisdiction's measure bearing on the transaction: informational only."""
@@ -342,6 +357,16 @@ class Determination(BaseModel):
     general_prohibitions: list[GeneralProhibition] = Field(default_factory=list)
     screening: list[ScreeningHit] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
-    questions: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
     foreign_law_flags: list[ForeignLawFlag] = Field(default_factory=list)
     findings: list[Citation] = Field(default_factory=list)
+
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _questions(cls, value: list[str | Question]) -> list[Question]:
+        out: list[Question] = []
+        for q in value:
+            parsed = Question.parse(q)
+            if parsed not in out:
+                out.append(parsed)
+        return out

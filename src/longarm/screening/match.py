@@ -41,6 +41,8 @@ UNMATCHED_PENALTY = 0.12
 NUMBER_FACTOR = 0.5
 CANDIDATES = 40
 RARE_DF = 800  # a term in more names than this only adds weight to candidates
+COUNTRY_BONUS = 0.03  # added when the given country is among the entry's
+COUNTRY_MALUS = 0.05  # taken off when it is not
 PRUNE = 0.66  # share of the query's weight a candidate must share to be able to reach THRESHOLD
 
 
@@ -140,6 +142,7 @@ class Index:
         self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
         self._screened: dict[tuple[str, str | None], list[Match]] = {}
+        self._remembered: dict[tuple[str, str | None], list[Match]] = {}
 
     @property
     def deletes(self) -> dict[str, list[str]]:
@@ -240,35 +243,66 @@ class Index:
             self._sets[key] = frozenset(ids)
         return self._sets[key]
 
-    def screen(self, name: str, country: str | None = None) -> list[Match]:
+    def screen(self, name: str, country: str | None = None, type: str | None = None) -> list[Match]:
         """Entries at or above the threshold, best first, one per entry (each name screened once)."""
-        key = (name, country)
+        remembered = self._remembered.get((name, country)) if type is None else None
+        if remembered is not None:
+            return remembered
+        return adjust_for_country(self.candidates_for(name, type), country)
+
+    def candidates_for(self, name: str, type: str | None = None) -> list[Match]:
+        """Country-free results for `name`: one per entry, best first, every entry that some country
+        could lift to the threshold (`adjust_for_country` then decides). Cached per (name, type)."""
+        key = (name, type)
         if key not in self._screened:
             if len(self._screened) > 200_000:
                 self._screened.clear()
-            self._screened[key] = self._screen(name, country)
+            self._screened[key] = self._screen(name, type)
         return self._screened[key]
 
-    def _screen(self, name: str, country: str | None) -> list[Match]:
+    def _screen(self, name: str, type: str | None) -> list[Match]:
         q = normalize(name)
         if not q.tokens:
             return []
         best: dict[int, tuple[float, str, str]] = {}
         for nid in self.candidates(q):
             ei = self.entry_of[nid]
-            s = score(q, self.name(nid), self.weight, country, tuple(self.lst.records[ei].get("c", ())))
+            s = score(q, self.name(nid), self.weight)
             held = best.get(ei)
             primary = self.raw[nid] == self.lst.records[ei]["n"]
-            if s.value >= THRESHOLD and (held is None or s.value > held[0] or (s.value == held[0] and primary)):
+            if s.value >= THRESHOLD - COUNTRY_BONUS and (
+                held is None or s.value > held[0] or (s.value == held[0] and primary)
+            ):
                 best[ei] = (s.value, self.raw[nid], s.explanation)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-        return [Match(self.lst.entry(ei), raw, round(v, 4), expl, ei) for ei, (v, raw, expl) in ranked]
+        return [Match(self.lst.entry(ei), raw, v, expl, ei) for ei, (v, raw, expl) in ranked]
 
     def remember(self, name: str, country: str | None, found: list[tuple[int, str, float, str]]) -> None:
         """Seed the per-process screening cache with results computed elsewhere (batch workers)."""
-        self._screened[(name, country)] = [
+        self._remembered[(name, country)] = [
             Match(self.lst.entry(ei), raw, score, expl, ei) for ei, raw, score, expl in found
         ]
+
+
+def adjust_for_country(matches: list[Match], country: str | None) -> list[Match]:
+    """Country-free candidates (`Index.candidates_for`) with the country applied: the score raised
+    when the country is among the entry's, lowered when it is not; those below the threshold
+    dropped; best first. Without a country (or for an entry without countries) nothing changes."""
+    out = []
+    for m in matches:
+        countries = m.entry.countries
+        value, expl = m.score, m.explanation
+        if country and countries:
+            inside = country in countries
+            value = max(0.0, min(1.0, value + (COUNTRY_BONUS if inside else -COUNTRY_MALUS)))
+            expl += (
+                f"; country {country} {'is' if inside else 'is not'} among the entry's ({', '.join(countries)}): "
+                f"{'+' if inside else '-'}{COUNTRY_BONUS if inside else COUNTRY_MALUS:.2f} -> {value:.2f}"
+            )
+        if value >= THRESHOLD:
+            out.append(Match(m.entry, m.matched_name, round(value, 4), expl, m.entry_index))
+    out.sort(key=lambda m: -m.score)  # stable: equal scores keep the country-free order
+    return out
 
 
 def score(
@@ -386,11 +420,13 @@ def index_for(lst: ScreeningList | None = None) -> Index:
     return _INDEXES[lst.digest]
 
 
-def screen(name: str, country: str | None = None, lst: ScreeningList | None = None) -> list[Match]:
+def screen(
+    name: str, country: str | None = None, lst: ScreeningList | None = None, type: str | None = None
+) -> list[Match]:
     """Entries of the list in service matching `name`, best first."""
-    return index_for(lst).screen(name, country)
+    return index_for(lst).screen(name, country, type)
 
 
-def match(a: str, b: str) -> Score:
+def match(a: str, b: str, type: str | None = None) -> Score:
     """How alike two party names are (rare-word weights from the list in service)."""
     return score(normalize(a), normalize(b), index_for().weight)

@@ -11,10 +11,24 @@ from longarm.screening import lists
 from longarm.screening.match import index_for, match
 
 
-def screen_name(name: str, country: str | None = None) -> dict[str, Any]:
+TYPES = ("person", "organization", "vessel", "any")
+
+
+def check_type(type: str | None, field: str = "--type") -> str | None:
+    """The entity type as matching uses it (None for any); a clear error for anything else."""
+    if type is None or not type.strip():
+        return None
+    t = type.strip().lower()
+    if t not in TYPES:
+        raise InputError(Problem(field, f"must be one of {', '.join(TYPES)}, not {type!r}"))
+    return None if t == "any" else t
+
+
+def screen_name(name: str, country: str | None = None, type: str | None = None) -> dict[str, Any]:
     """The contract's screening output for one name."""
     if not name.strip():
         raise InputError(Problem("NAME", "must not be empty"))
+    type = check_type(type)
     idx = index_for(lists.current())
     return {
         "query": name,
@@ -33,13 +47,14 @@ def screen_name(name: str, country: str | None = None) -> dict[str, Any]:
                 "footnotes": m.entry.footnotes,
                 "explanation": m.explanation,
             }
-            for m in idx.screen(name, country)
+            for m in idx.screen(name, country, type)
         ],
     }
 
 
-def match_names(a: str, b: str) -> dict[str, Any]:
-    s = match(a, b)
+def match_names(a: str, b: str, type: str | None = None) -> dict[str, Any]:
+    """The contract's `match --json` object for two names."""
+    s = match(a, b, check_type(type))
     return {"name1": a, "name2": b, "score": s.value, "match": s.match, "explanation": s.explanation}
 
 
