@@ -61,7 +61,7 @@ def plot(path: Path, on: dt.date) -> Path:
             points.setdefault((round(row["tpp"], 1), row["performance_density"]), []).append(row)
     for (tpp, pd), rows in sorted(points.items(), key=lambda kv: kv[0][0]):
         known = pd is not None
-        y = pd if known else UNKNOWN_Y
+        y: float = pd if pd is not None else UNKNOWN_Y
         ax.scatter(
             tpp,
             y,
