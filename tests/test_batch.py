@@ -19,7 +19,7 @@ from longarm.assess import assess
 from longarm.inputs import transaction
 from tests.conftest import LONGARM
 
-HEADER = list(batch.INPUT_COLUMNS) + ["customer_ref"]
+HEADER = list(batch.INPUT_COLUMNS[:17]) + ["customer_ref"]
 CHIPS = ["nvidia-h100-sxm", "nvidia-h20", "nvidia-rtx-4090", "amd-mi300x", "huawei-ascend-910b", ""]
 DESTS = ["CN", "DE", "SG", "VN", "MO", "HK", "AE", "IR", "XX"]
 PARTIES = ["Huawei Technologies Co., Ltd.", "Example Cloud Co.", "Example GmbH", "NUDT", ""]
@@ -71,7 +71,7 @@ def test_every_row_once_in_order_with_extra_columns_and_errors(env):
     assert out.height == inp.height == result["rows"] == 300
     assert out["customer_ref"].to_list() == inp["customer_ref"].to_list()
     assert out.columns[: len(inp.columns)] == [("declared_eccn" if c == "eccn" else c) for c in inp.columns]
-    assert out.columns[len(inp.columns) :] == list(batch.RESULT_COLUMNS)
+    assert out.columns[len(inp.columns) :] == [*batch.RESULT_COLUMNS, "as_of_used"]
     bad = out.filter(pl.col("error") != "")
     assert bad.height > 0 and (bad["outcome"].fill_null("") == "").all()
     assert set(out["outcome"].fill_null("").to_list()) - {""} <= {
@@ -90,7 +90,7 @@ def test_rows_are_decided_by_the_same_engine_as_assess(env):
     for row in rows:
         if row["error"]:
             continue
-        inp = {k: ("" if k == "eccn" else row[k]) for k in batch.INPUT_COLUMNS}
+        inp = {k: ("" if k == "eccn" else row.get(k, "")) for k in batch.INPUT_COLUMNS}
         d = assess(transaction(batch.transaction_of(inp)))
         assert row["outcome"] == d.outcome and row["eccn"] == d.item.eccn
 
@@ -203,11 +203,11 @@ def test_progress_bar_on_a_terminal_only(env):
         capture_output=True,
         env={**os.environ, "LONGARM_HOME": str(env / "home")},
     )
-    assert "screening parties" in log.read_text(errors="replace")
+    assert "deciding rows" in log.read_text(errors="replace")
     quiet = subprocess.run(
         [str(LONGARM), "batch", str(src), "--out", str(env / "pipe.csv")],
         capture_output=True,
         text=True,
         env={**os.environ, "LONGARM_HOME": str(env / "home")},
     )
-    assert "screening parties" not in quiet.stderr and quiet.stdout == ""
+    assert "deciding rows" not in quiet.stderr and quiet.stdout == ""

@@ -92,3 +92,12 @@ def test_unknown_id_names_the_field():
     with pytest.raises(UnknownChipError) as e:
         catalog.get("nvidia-h900", "item.catalog_id")
     assert e.value.problems[0].field == "item.catalog_id"
+
+
+@pytest.mark.parametrize(
+    "chip_id,node,hbm", [("nvidia-h20", 5.0, True), ("amd-mi300x", 6.0, True), ("nvidia-h100-sxm", 5.0, True)]
+)
+def test_foundry_facts_from_the_catalogue(chip_id, node, hbm):
+    chip = catalog.get(chip_id, "item.catalog_id")
+    assert chip.process_node_nm == node  # "5nm (XCD) + 6nm (IOD)": the coarsest node named
+    assert chip.includes_hbm is hbm

@@ -206,13 +206,94 @@ def test_z_pointer_is_explained():
     assert any(".z" in c.citation and "5A002.z.1.a" in c.text for c in r.reasons)
 
 
-def test_foundry_presumption_only_for_fabricators_and_only_from_2025_01_16():
-    item = Item(tpp=1000, die_area_mm2=500, datacenter=False)
-    assert classify(item, NOW, "front_end_fabricator").eccn == "UNDETERMINED"
-    assert "3A090.a" in classify(item, NOW, "osat").candidates
-    assert classify(item, NOW, "other").eccn == "3A991.p"
-    assert classify(item, d("2025-01-15"), "front_end_fabricator").eccn == "3A991.p"
-    assert classify(item, d("2025-01-16"), "front_end_fabricator").eccn == "UNDETERMINED"
+# Note 1 to 3A090.a (FR Doc 2025-00711: effective 2025-01-16, compliance from 2025-01-31): a front-end
+# fabricator or OSAT presumes an "applicable advanced logic integrated circuit" (16/14 nm node or below,
+# or non-planar transistors) is 3A090.a and datacenter, unless an approved/authorized designer attests
+# otherwise or the aggregated approximated transistor count is below 30 billion (without HBM: below
+# 35 billion in 2027, 40 billion in 2029 or thereafter).
+FOUNDRY = dict(tpp=1000, die_area_mm2=500, datacenter=False, process_node_nm=7, nonplanar_transistors=True)
+
+
+def foundry(on=NOW, role="front_end_fabricator", **over):
+    return classify(Item(**{**FOUNDRY, **over}), on, role)
+
+
+def test_foundry_presumption_makes_the_ic_3a090a_for_the_fabricator():
+    r = foundry(transistor_count=50_000_000_000)
+    assert r.eccn == "3A090.a" and r.datacenter is True
+    assert any("Note 1 to 3A090.a" in c.citation and "is 3A090.a" in c.text for c in r.reasons)
+    assert foundry(role="osat", transistor_count=50_000_000_000).eccn == "3A090.a"
+
+
+def test_foundry_presumption_binds_only_fabricators_and_osats():
+    assert foundry(role="distributor", transistor_count=50_000_000_000).eccn == "3A991.p"
+    # role unknown where it decides: the question names exporter.role
+    r = foundry(role=None, transistor_count=50_000_000_000)
+    assert r.eccn == "UNDETERMINED" and any("(exporter.role)" in q for q in r.questions)
+
+
+@pytest.mark.parametrize(
+    "node,nonplanar,expected", [(16, False, "3A090.a"), (16.5, True, "3A090.a"), (17, False, "3A991.p")]
+)
+def test_applicable_advanced_logic_ic_by_node_or_architecture(node, nonplanar, expected):
+    r = foundry(process_node_nm=node, nonplanar_transistors=nonplanar, transistor_count=50_000_000_000)
+    assert r.eccn == expected
+
+
+@pytest.mark.parametrize("count,expected", [(29_999_999_999, "3A991.p"), (30_000_000_000, "3A090.a")])
+def test_transistor_count_below_30_billion_overcomes(count, expected):
+    assert foundry(transistor_count=count, includes_hbm=True).eccn == expected
+
+
+@pytest.mark.parametrize(
+    "on,hbm,count,expected",
+    [
+        ("2027-06-01", False, 34_999_999_999, "3A991.p"),
+        ("2027-06-01", False, 35_000_000_000, "3A090.a"),
+        ("2027-06-01", True, 34_999_999_999, "3A090.a"),
+        ("2028-06-01", False, 34_999_999_999, "3A090.a"),  # the text names no higher figure for 2028
+        ("2029-01-01", False, 39_999_999_999, "3A991.p"),
+        ("2029-01-01", False, 40_000_000_000, "3A090.a"),
+    ],
+)
+def test_higher_counts_without_hbm_by_year(on, hbm, count, expected):
+    assert foundry(d(on), transistor_count=count, includes_hbm=hbm).eccn == expected
+
+
+def test_approved_designer_attestation_overcomes():
+    assert foundry(designer={"name": "Designer Inc", "approved_or_authorized": True}).eccn == "3A991.p"
+    r = foundry(designer={"name": "Designer Inc", "approved_or_authorized": False}, transistor_count=31_000_000_000)
+    assert r.eccn == "3A090.a"
+
+
+def test_unknown_foundry_facts_are_questions():
+    r = foundry(process_node_nm=None, nonplanar_transistors=None)
+    assert r.eccn == "UNDETERMINED" and "3A090.a" in r.candidates
+    fields = " ".join(r.questions)
+    for f in (
+        "item.process_node_nm",
+        "item.nonplanar_transistors",
+        "item.transistor_count",
+        "item.designer.approved_or_authorized",
+    ):
+        assert f"({f})" in fields
+
+
+def test_an_overcoming_fact_not_given_leaves_the_presumption_standing():
+    # Note 1 d.: absent the designer's attestation, or where the count cannot be confirmed, the IC is 3A090.a
+    assert foundry().eccn == "3A090.a"
+    assert foundry(d("2027-06-01"), transistor_count=33_000_000_000).eccn == "3A090.a"  # HBM not attested absent
+
+
+def test_foundry_presumption_dates():
+    # before 2025-01-16 the Note does not exist; from 2025-01-16 it is in force, but compliance is
+    # required only from 2025-01-31 (FR Doc 2025-00711, DATES)
+    big = dict(transistor_count=50_000_000_000)
+    assert foundry(d("2025-01-15"), **big).eccn == "3A991.p"
+    r = foundry(d("2025-01-16"), **big)
+    assert r.eccn == "3A991.p" and any("compliance is required only from 2025-01-31" in w for w in r.warnings)
+    assert foundry(d("2025-01-30"), **big).eccn == "3A991.p"
+    assert foundry(d("2025-01-31"), **big).eccn == "3A090.a"
 
 
 def test_3a991p_needs_8_tops_or_150_gbs():
@@ -228,3 +309,73 @@ def test_3a991p_needs_8_tops_or_150_gbs():
         Item(units=[{"tops": 1, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=150), V2023
     )
     assert r.eccn == "3A991.p"
+
+
+# ---- a declared ECCN must exist on the Commerce Control List -------------------------------
+
+
+@pytest.mark.parametrize("text", ["ZZZ", "3A0O1", "3A998", "EAR99.a", "3A090 a"])
+def test_declared_eccn_not_on_the_ccl_is_an_input_error(text):
+    from longarm.classify import validate_eccn
+    from longarm.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        validate_eccn(text, "item.eccn")
+    assert e.value.problems[0].field == "item.eccn"
+    with pytest.raises(InputError):
+        classify(Item(type="other", eccn=text), NOW)
+
+
+def test_nearest_real_eccns_are_named():
+    from longarm.classify import validate_eccn
+    from longarm.errors import InputError
+
+    with pytest.raises(InputError) as e:
+        validate_eccn("3A0O1", "--eccn")
+    assert "3A001" in str(e.value) and e.value.problems[0].field == "--eccn"
+
+
+@pytest.mark.parametrize("text", ["EAR99", "ear99", "3A090", "3A090.a", "5A992.c", "5A002.z.1.a", " 3a001 "])
+def test_real_eccns_and_their_paragraphs_are_valid(text):
+    from longarm.classify import validate_eccn
+
+    assert validate_eccn(text, "item.eccn") == text.strip().upper()
+
+
+def test_classify_cli_rejects_an_unknown_eccn_with_exit_2():
+    from tests.conftest import run_cli
+
+    out = run_cli("classify", "--tpp", "100", "--eccn", "3A0O1")
+    assert out.returncode == 2
+    assert "--eccn" in out.stderr and "3A001" in out.stderr
+
+
+def test_assess_rejects_an_unknown_declared_eccn_to_russia(tmp_path):
+    from tests.conftest import run_cli
+
+    path = tmp_path / "tx.yaml"
+    path.write_text(
+        "as_of: 2024-06-01\nactivity: export\nfrom_country: US\nto_country: RU\nitem: {type: other, eccn: ZZZ}\n",
+        "utf-8",
+    )
+    out = run_cli("assess", str(path))
+    assert out.returncode == 2 and "item.eccn" in out.stderr
+
+
+def test_classify_cli_takes_the_foundry_facts():
+    from tests.conftest import run_cli
+
+    args = ["classify", "--tpp", "1000", "--die-area", "500", "--no-datacenter", "--process-node", "7", "--nonplanar"]
+    out = run_cli(*args, "--transistor-count", "50000000000", "--exporter-role", "osat", "--as-of", "2025-02-03")
+    assert out.returncode == 0 and out.stdout.startswith("item: 3A090.a")
+    out = run_cli(*args, "--transistor-count", "29000000000", "--exporter-role", "osat", "--as-of", "2025-02-03")
+    assert out.returncode == 0 and out.stdout.startswith("item: 3A991.p")
+
+
+def test_catalogue_node_feeds_the_foundry_presumption_for_a_fabricator_only():
+    # H20: TSMC 4N (5 nm class). Without a transistor-count or designer attestation the foundry presumes 3A090.a.
+    on = d("2025-06-01")
+    r = classify(Item(catalog_id="nvidia-h20"), on, "front_end_fabricator")
+    assert r.eccn == "3A090.a" and any("catalogue's process node" in w for w in r.warnings)
+    assert classify(Item(catalog_id="nvidia-h20"), on, "distributor").eccn == "3A991.p"
+    assert classify(Item(catalog_id="nvidia-h20"), on).eccn == "3A991.p"

@@ -169,3 +169,101 @@ def test_screen_and_match_commands(home, tmp_path):
     proc = cli("match", "--pairs", str(bad), "--json")
     assert proc.returncode == 2 and proc.stderr.startswith("--pairs")
     assert cli("screen", "x", "--country", "ZZ").returncode == 2
+
+
+def compact_sample(generated: str) -> bytes:
+    from longarm.screening.update import parse
+
+    doc = json.loads(parse(SAMPLE.read_bytes())[0])
+    doc["sourceGeneratedAt"] = generated
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("generated", ["./../../..", "../../../../tmp/forged", "9999-01-01T00:00:00", "1970-01-01"])
+def test_a_forged_generation_date_never_names_a_folder_or_a_version(home, tmp_path, generated):
+    path = tmp_path / "list.json"
+    path.write_bytes(compact_sample(generated))
+    proc = cli("lists", "update", "--from", str(path), "--force")
+    assert proc.returncode == 2 and "sourceGeneratedAt" in proc.stderr and proc.stdout == ""
+    assert not (home / "lists" / "current").exists()
+    assert {p.name for p in tmp_path.iterdir()} <= {"home", "list.json"}
+    assert not [p for p in tmp_path.parent.iterdir() if ".." in p.name]
+
+
+def test_the_folder_is_named_by_the_content_hash_and_the_label_by_a_checked_date(home, tmp_path):
+    import hashlib
+
+    data = compact_sample("2026-08-15T04:00:00Z")
+    path = tmp_path / "list.json"
+    path.write_bytes(data)
+    assert cli("lists", "update", "--from", str(path), "--force").returncode == 0
+    (folder,) = [p for p in (home / "lists").iterdir() if p.is_dir()]
+    assert folder.name == hashlib.sha256(data).hexdigest()[:16]
+    meta = json.loads((folder / "meta.json").read_text())
+    assert (
+        meta["version"] == f"CSL 2026-08-15 ({folder.name[:12]})" and meta["sha256"] == hashlib.sha256(data).hexdigest()
+    )
+
+
+def _entity_list_csv(path, names):
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "name"])
+        for n in names:
+            w.writerow(["Entity List (EL) - Bureau of Industry and Security", n])
+
+
+@pytest.mark.parametrize(
+    "names,message",
+    [
+        (["PLACEHOLDER"] * 25_920 + ["Huawei Technologies Co., Ltd."], "distinct names"),
+        ([f"Trading Company {i}" for i in range(500)], "no Entity List entry naming 'huawei technologies'"),
+    ],
+)
+def test_a_list_that_is_not_genuine_is_refused_even_when_forced(home, tmp_path, names, message):
+    path = tmp_path / "fake.csv"
+    _entity_list_csv(path, names)
+    proc = cli("lists", "update", "--from", str(path), "--force")
+    assert proc.returncode == 2 and message in proc.stderr and "refused" in proc.stderr
+    assert not (home / "lists" / "current").exists()
+
+
+def _screen(name="Chengdu Huawei Technologies Co., Ltd."):
+    return cli("screen", name, "--json")
+
+
+def test_a_damaged_list_in_service_falls_back_loudly_and_update_repairs_it(home):
+    assert cli("lists", "update", "--from", str(SAMPLE), "--force").returncode == 0
+    (folder,) = [p for p in (home / "lists").iterdir() if p.is_dir()]
+    assert json.loads(_screen().stdout)["lists_version"] != "CSL 2026-07-31"
+    data = bytearray((folder / "list.json").read_bytes())
+    data[len(data) // 2] ^= 0x20  # one flipped bit in a name
+    (folder / "list.json").write_bytes(bytes(data))
+    proc = _screen()
+    assert proc.returncode == 0 and json.loads(proc.stdout)["lists_version"] == "CSL 2026-07-31"
+    assert "damaged" in proc.stderr and "bundled list" in proc.stderr and "lists update" in proc.stderr
+    assert cli("lists", "--json").returncode == 0
+    repaired = cli("lists", "update", "--from", str(SAMPLE), "--force")
+    assert repaired.returncode == 0, repaired.stderr
+    proc = _screen()
+    version = json.loads(proc.stdout)["lists_version"]
+    assert version.startswith("CSL ") and version != "CSL 2026-07-31" and "warning" not in proc.stderr
+
+
+def test_a_deleted_list_in_service_falls_back_loudly(home):
+    import shutil
+
+    assert cli("lists", "update", "--from", str(SAMPLE), "--force").returncode == 0
+    (folder,) = [p for p in (home / "lists").iterdir() if p.is_dir()]
+    shutil.rmtree(folder)
+    proc = _screen()
+    assert proc.returncode == 0 and json.loads(proc.stdout)["lists_version"] == "CSL 2026-07-31"
+    assert "was deleted" in proc.stderr and "bundled list" in proc.stderr
+
+
+def test_a_pointer_outside_the_lists_folder_is_never_followed(home, tmp_path):
+    (home / "lists").mkdir(parents=True)
+    (home / "lists" / "current").write_text("../../..")
+    proc = _screen()
+    assert proc.returncode == 0 and "does not name an installed list" in proc.stderr
+    assert json.loads(proc.stdout)["lists_version"] == "CSL 2026-07-31"

@@ -2,9 +2,11 @@
 
 Each file in tests/scenarios holds a `base` transaction and `cases`; a case's `input` is
 merged over the base. `expect` keys: outcome, license_required, subject_to_ear, eccn,
-requirements / no_requirements (citation substrings), exceptions (names), prohibitions
-(GP numbers), screening (list names), warnings / questions / findings (text substrings),
-review_policy (substring), ruleset (substring).
+requirements / no_requirements (citation substrings), once (citation substrings listed exactly
+once), exceptions (names), conditions (exception name -> {condition text substring: status}),
+prohibitions (GP numbers), screening (list names), warnings / questions / findings (text
+substrings), no_warnings (substrings that must not appear), review_policy (substring), ruleset
+(substring).
 """
 
 from __future__ import annotations
@@ -69,8 +71,16 @@ def test_scenario(name, data, expect, source):
         assert any(c in x for x in cites), f"requirement {c!r} not in {cites}"
     for c in expect.get("no_requirements", []):
         assert not any(c in x for x in cites), f"requirement {c!r} unexpectedly in {cites}"
+    for c in expect.get("once", []):
+        assert sum(c in x for x in cites) == 1, f"requirement {c!r} not listed exactly once in {cites}"
     if "exceptions" in expect:
         assert [e.name for e in d.license_exceptions] == expect["exceptions"]
+    for name, wanted in expect.get("conditions", {}).items():
+        exc = next(e for e in d.license_exceptions if e.name == name)
+        for text, status in wanted.items():
+            assert any(text in c.text and c.status == status for c in exc.conditions), (
+                f"{name}: no {status} condition {text!r} in {exc.conditions}"
+            )
     if "prohibitions" in expect:
         assert [g.number for g in d.general_prohibitions] == expect["prohibitions"]
     if "screening" in expect:
@@ -82,6 +92,8 @@ def test_scenario(name, data, expect, source):
     ):
         for text in expect.get(key, []):
             assert any(text in g for g in got), f"{key}: {text!r} not in {got}"
+    for text in expect.get("no_warnings", []):
+        assert not any(text in w for w in d.warnings), f"warning {text!r} unexpectedly in {d.warnings}"
     if "review_policy" in expect:
         assert any(expect["review_policy"] in (r.review_policy or "") for r in d.license_requirements)
     if "ruleset" in expect:

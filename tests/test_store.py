@@ -12,6 +12,12 @@ from longarm.store import Store
 from tests.conftest import run_cli
 
 
+@pytest.fixture(autouse=True)
+def audit_dir(tmp_path, monkeypatch):
+    """One audit key for every process of a test (spawned writers re-import the test modules)."""
+    monkeypatch.setenv("LONGARM_AUDIT_DIR", str(tmp_path / "audit-keys"))
+
+
 def fill(path, n=20):
     s = Store(path)
     s.append("test", [(f"s{i}", {"i": i}) for i in range(n)])
@@ -87,13 +93,13 @@ def test_cli_records_assess_and_screen_and_verifies(tmp_path, monkeypatch):
     shown = json.loads(run_cli("audit", "show", "--json").stdout)
     assert [r["kind"] for r in shown] == ["assess", "screen"]
     assert shown[0]["payload"]["outcome"] == "LICENSE_REQUIRED"
-    assert run_cli("audit", "verify").stdout.startswith("ok: 2 records")
+    assert run_cli("audit", "verify").stdout.startswith("ok: 2 records, chain intact; head 2:")
     out = tmp_path / "audit.jsonl"
     assert run_cli("audit", "export", "--out", str(out)).returncode == 0
     assert len(out.read_text().splitlines()) == 2
     tamper(tmp_path / "home" / "longarm.sqlite", "UPDATE audit SET payload = '{}' WHERE seq = 1;")
     proc = run_cli("audit", "verify")
-    assert proc.returncode == 1 and "record 1" in proc.stdout
+    assert proc.returncode == 2 and "record 1: was changed" in proc.stderr and proc.stdout == ""
 
 
 def test_batch_run_record_has_hashes_versions_and_counts(tmp_path, monkeypatch):

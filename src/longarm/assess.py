@@ -25,7 +25,7 @@ from longarm.model import (
     ScreeningHit,
     Transaction,
 )
-from longarm.rules import exceptions, jurisdiction, licensing, parties, prohibitions
+from longarm.rules import exceptions, jurisdiction, letters, licensing, parties, prohibitions
 from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED
 from longarm.rules.licensing import Requirement
 from longarm.rules.logic import Tri, any_of
@@ -113,6 +113,7 @@ def _decide(case: Case) -> Determination:
         reqs += licensing.other_lists(case)
         reqs += _affiliates(case)
         reqs += licensing.end_uses(case)
+        reqs += letters.letters(case)
         reqs += licensing.country_chart(case)
         reqs += [Requirement(s, "end use", None, "end_use") for s in licensing.unencoded_end_uses(case)]
     for r in reqs:
@@ -127,13 +128,7 @@ def _decide(case: Case) -> Determination:
 
     available: list[LicenseException] = []
     if license_required:
-        bar = exceptions.entity_list_bar(case)
-        if bar is not None:
-            case.record(bar)
-        else:
-            available, step = exceptions.nac_aca(case, reqs)
-            if step is not None:
-                case.record(step)
+        available = exceptions.available(case, reqs)
         exceptions.unencoded(case)
 
     prohibitions_: list[GeneralProhibition] = []
@@ -171,13 +166,7 @@ def _decide(case: Case) -> Determination:
         subject_to_ear=subject,
         subject_to_ear_reasons=[Citation(citation=s.citation, text=s.text) for s in subject_steps],
         license_required=license_required,
-        license_requirements=[
-            LicenseRequirement(
-                citation=r.step.citation, reason=r.reason, review_policy=r.review_policy, text=r.step.text
-            )
-            for r in reqs
-            if r.step.value
-        ],
+        license_requirements=_one_per_citation(reqs),
         license_exceptions=available,
         general_prohibitions=prohibitions_,
         screening=case.hits,
@@ -185,6 +174,44 @@ def _decide(case: Case) -> Determination:
         questions=case.questions,
         findings=case.findings,
     )
+
+
+def _one_per_citation(reqs: list[Requirement]) -> list[LicenseRequirement]:
+    """The requirements that apply, one entry per citation and reason (texts joined, never listed twice)."""
+    out: dict[tuple[str, str], LicenseRequirement] = {}
+    for r in reqs:
+        if not r.step.value:
+            continue
+        key = (r.step.citation, r.reason)
+        if key not in out:
+            out[key] = LicenseRequirement(
+                citation=r.step.citation, reason=r.reason, review_policy=r.review_policy, text=r.step.text
+            )
+            continue
+        seen = out[key]
+        if r.step.text not in seen.text:
+            seen.text += f"; {r.step.text}"
+        seen.review_policy = _policies(seen.review_policy, r.review_policy)
+    return list(out.values())
+
+
+def _policies(*texts: str | None) -> str | None:
+    """Review policies joined once each (entries of one list group often repeat the same policy)."""
+    out: list[str] = []
+    for text in texts:
+        for p in (text or "").split("; "):
+            p = p.strip().rstrip(".")
+            if p and p.lower() not in (o.lower() for o in out):
+                out.append(p)
+    return "; ".join(out) or None
+
+
+def _past_the_sources(tx: Transaction) -> str | None:
+    """A warning for an as_of later than the newest source: what the answer could miss."""
+    entry = params.in_force("sources", "coverage", tx.as_of)
+    if entry is None or tx.as_of <= entry["through"]:
+        return None
+    return f"as_of {tx.as_of.isoformat()} is after {entry['through'].isoformat()}: {entry['text']}"
 
 
 def _ruleset(on: dt.date, cases: list[Case]) -> str:
@@ -281,5 +308,8 @@ def assess(tx: Transaction) -> Determination:
             f"(this determination applies posture '{tx.posture}')",
         )
     main.ruleset = _ruleset(tx.as_of, cases)
+    late = _past_the_sources(tx)
+    if late:
+        main.warnings.insert(0, late)
     main.foreign_law_flags = foreign_law.flags(tx)
     return main

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -52,6 +53,19 @@ class Chip:
     @property
     def max_tops(self) -> float | None:
         return metrics.max_tops(self.rates)
+
+    @property
+    def process_node_nm(self) -> float | None:
+        """The coarsest node named for the chip's dies ("5nm (XCD) + 6nm (IOD)" -> 6), None if none is
+        named in nm ("4NP"). Marketing node names, not a foundry's attestation."""
+        nodes = [float(n) for n in re.findall(r"(\d+(?:\.\d+)?)\s*nm", self.process_node)]
+        return max(nodes) if nodes else None
+
+    @property
+    def includes_hbm(self) -> bool | None:
+        """Whether the catalogue's memory type is high-bandwidth memory (None when not given)."""
+        memory = self.raw.get("memory_type", "").strip()
+        return memory.upper().startswith("HBM") if memory else None
 
     @property
     def caveats(self) -> list[str]:

@@ -7,8 +7,11 @@ The facts come from the item as given, completed from the bundled catalogue when
 from __future__ import annotations
 
 import datetime as dt
+import re
+from functools import cache
 
 from longarm import catalog, metrics, params
+from longarm.errors import InputError, Problem
 from longarm.model import Citation, Contained, Item, ItemResult
 from longarm.rules import classification as cls
 from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED, Check, ICFacts, ICResult
@@ -26,10 +29,55 @@ QUESTIONS = {
     "memory_bandwidth_density": "What is the memory bandwidth density in GB/s per mm² of package or stack? "
     "(item.memory_bandwidth_density, or memory_bandwidth_gbs and package_area_mm2)",
     "contains": "Which integrated circuits does the computer, assembly or component contain? (item.contains)",
-    "foundry": "Can the front-end fabricator / OSAT overcome the 3A090.a presumption (designer attestation "
-    "of TPP and performance density, or an aggregated approximated transistor count below 30 "
-    "billion)? Until it does, the IC is treated as 3A090.a.",
+    "exporter_role": "What is the exporter's role: is it the IC's front-end fabricator or OSAT company "
+    "(Note 1 to 3A090.a binds only them)? (exporter.role)",
+    "process_node": "What process node is the logic die produced on, in nm? The foundry presumption covers the "
+    "16/14 nm node or below. (item.process_node_nm)",
+    "nonplanar": "What transistor architecture does the die use: is it non-planar (FinFET, GAA)? "
+    "(item.nonplanar_transistors)",
+    "transistor_count": "What is the aggregated approximated transistor count of the final packaged IC, as "
+    "attested by the front-end fabricator or an approved OSAT? (item.transistor_count)",
+    "includes_hbm": "What memory does the final packaged IC contain: does it include high-bandwidth memory? "
+    "(item.includes_hbm)",
+    "designer_approved": "What is the IC designer's standing: is it an approved (Supp. No. 6 to part 740) or "
+    "authorized IC designer whose attestation of TPP and performance density the fabricator holds? "
+    "(item.designer.approved_or_authorized)",
 }
+
+
+_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3})((\.[A-Z0-9]+)*)$")
+
+
+@cache
+def _ccl_eccns() -> tuple[str, ...]:
+    from longarm.destinations import ccl
+
+    return tuple(sorted(ccl()))
+
+
+def validate_eccn(text: str, field: str) -> str:
+    """A declared ECCN, upper-cased, if its five-character head is on the bundled Commerce Control List.
+
+    EAR99 is valid; so is any paragraph of a listed ECCN ("3A090.a", "5A992.c", "5A002.z.1.a").
+    Raises InputError naming `field`, with the nearest real ECCNs.
+    """
+    from rapidfuzz import fuzz, process
+
+    value = text.strip().upper()
+    m = _ECCN.match(value)
+    if m and (m.group(1) == "EAR99" or m.group(1) in _ccl_eccns()):
+        if m.group(1) == "EAR99" and m.group(2):
+            raise InputError(Problem(field, f"{text!r}: EAR99 has no paragraphs"))
+        return value
+    head = value.split(".")[0]
+    near = [e for e, _, _ in process.extract(head, _ccl_eccns() + ("EAR99",), scorer=fuzz.ratio, limit=3)]
+    raise InputError(
+        Problem(
+            field,
+            f"{text!r} is not an ECCN on the Commerce Control List (15 CFR 774 Supp. 1, eCFR 2026-07-23) "
+            f"nor EAR99; nearest: {', '.join(near)}",
+        )
+    )
 
 
 def _given(
@@ -165,6 +213,8 @@ def _check_declared(
 
 def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemResult:
     """The ECCN of `item` under the CCL text in force on `on`, with reasons and open questions."""
+    if item.eccn:
+        validate_eccn(item.eccn, "item.eccn")
     warnings: list[str] = []
     questions: list[str] = []
     chip = catalog.get(item.catalog_id, "item.catalog_id") if item.catalog_id else None
@@ -210,14 +260,71 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
     )
     res = cls.classify_ic(facts, on)
     foundry = params.in_force("classification", "foundry_presumption", on)
-    if foundry is not None:
-        check = cls.foundry_presumption(exporter_role, foundry)
-        res.checks.append(check)
-        if check.value and res.candidates != {"3A090.a"}:
-            res.candidates.add("3A090.a")
-            questions.append(QUESTIONS["foundry"])
-        if check.value and foundry.get("compliance") and on < foundry["compliance"]:
+    presumed = False
+    if foundry is not None and item.type == "ic":
+        presumed = _foundry(item, chip, exporter_role, on, foundry, res, warnings)
+    out = _result(item, facts, res, warnings, on, questions)
+    if presumed:
+        out.datacenter = True
+    return out
+
+
+def _foundry(
+    item: Item,
+    chip: catalog.Chip | None,
+    role: str | None,
+    on: dt.date,
+    entry: dict,
+    res: ICResult,
+    warnings: list[str],
+) -> bool:
+    """Note 1 to 3A090.a: where the presumption stands the IC is 3A090.a for this exporter (returns True).
+
+    For a front-end fabricator or OSAT, a node or memory type not given is taken from the catalogue row.
+    """
+    node, hbm = item.process_node_nm, item.includes_hbm
+    if chip is not None and role in ("front_end_fabricator", "osat"):
+        if node is None and chip.process_node_nm is not None:
+            node = chip.process_node_nm
             warnings.append(
-                f"the foundry/OSAT presumption is in force but compliance is required only from {foundry['compliance']}"
+                f"item.process_node_nm taken from the catalogue's process node for {chip.id} "
+                f"({chip.process_node!r} -> {node:g} nm)"
             )
-    return _result(item, facts, res, warnings, on, questions)
+        if hbm is None and chip.includes_hbm is not None:
+            hbm = chip.includes_hbm
+            warnings.append(f"item.includes_hbm taken from the catalogue's memory type for {chip.id}")
+    c = res.candidates
+    meets = True if c == {"3A090.a"} else False if "3A090.a" not in c and UNDETERMINED not in c else None
+    facts = cls.FoundryFacts(
+        exporter_role=role,
+        process_node_nm=node,
+        nonplanar_transistors=item.nonplanar_transistors,
+        transistor_count=item.transistor_count,
+        includes_hbm=hbm,
+        designer_approved=item.designer.approved_or_authorized if item.designer else None,
+        meets_3a090a=meets,
+    )
+    check = cls.foundry_presumption(facts, on, {**entry["params"], **entry})
+    compliance = entry.get("compliance")
+    if compliance and on < compliance:
+        res.checks.append(
+            Check(
+                check.paragraph,
+                False,
+                f"in force from {entry['from']}, but compliance is required only from {compliance} "
+                f"(FR Doc 2025-00711, DATES): not applied on {on}; {check.text}",
+            )
+        )
+        if check.value is not False:
+            warnings.append(
+                f"the foundry/OSAT presumption (Note 1 to 3A090.a) is in force but compliance is required only "
+                f"from {compliance}; from then this IC may be 3A090.a for a front-end fabricator or OSAT"
+            )
+        return False
+    res.checks.append(check)
+    if check.value is True:
+        res.candidates = {"3A090.a"}
+        return True
+    if check.value is None and check.missing:
+        res.candidates.add("3A090.a")
+    return False

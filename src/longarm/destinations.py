@@ -12,6 +12,7 @@ from typing import Any
 import pycountry
 
 from longarm import params
+from longarm.rules.logic import Tri, all_of, any_of, negate
 
 
 def treated_as(country: str, on: dt.date) -> str:
@@ -20,35 +21,83 @@ def treated_as(country: str, on: dt.date) -> str:
     return alias["map"].get(country, country) if alias else country
 
 
-def groups_of(country: str, on: dt.date) -> set[str]:
-    """The Country Groups `country` belongs to on `on` (snapshot membership; see country_groups.yaml)."""
+def membership(country: str, on: dt.date) -> dict[str, Tri]:
+    """Each Country Group's membership of `country` on `on`: True, False, or None (unknown).
+
+    The snapshot with every later dated change undone; a change of unknown date leaves the
+    membership unknown from its `not_before` (if any) up to its `not_after` (else the snapshot)."""
     entry = params.in_force("country_groups", "groups", on)
     if entry is None:
-        return set()
-    return {g for g, members in entry["members"].items() if country in members}
+        return {}
+    out: dict[str, Tri] = {g: country in members for g, members in entry["members"].items()}
+    snapshot = entry["snapshot"]
+    for change in _changes(country):
+        group, added = change["group"], change["change"] == "added"
+        date = change.get("date")
+        if date is not None:
+            if on < date <= snapshot:  # the change came after `on`: undo it
+                out[group] = not added
+            continue
+        not_before, not_after = change.get("not_before"), change.get("not_after", snapshot)
+        if on >= not_after:
+            continue
+        out[group] = (not added) if not_before is not None and on < not_before else None
+    return out
 
 
-def membership_caveat(country: str, on: dt.date) -> str | None:
-    """A warning when `country`'s membership is known to have changed before the snapshot."""
-    entry = params.in_force("country_groups", "groups", on)
-    if entry is None or country not in entry.get("known_changes", {}):
-        return None
-    if on >= entry["snapshot"]:
-        return None
+def _changes(country: str) -> list[dict[str, Any]]:
+    return [c for c in params.load("country_groups").get("changes", []) if c["country"] == country]
+
+
+def groups_of(country: str, on: dt.date) -> set[str]:
+    """The Country Groups `country` is known to belong to on `on`."""
+    return {g for g, v in membership(country, on).items() if v}
+
+
+def unknown_groups(country: str, on: dt.date) -> set[str]:
+    """The Country Groups whose membership of `country` on `on` the sources do not settle."""
+    return {g for g, v in membership(country, on).items() if v is None}
+
+
+def membership_question(country: str, on: dt.date, field: str = "to_country") -> str:
+    """The question an unknown membership raises, with what the sources say about it."""
+    groups = sorted(unknown_groups(country, on))
+    notes = " ".join(c["text"] for c in _changes(country) if c.get("date") is None and c["group"] in groups)
     return (
-        f"Country Group membership of {country} is the eCFR {entry['snapshot']} snapshot; "
-        + entry["known_changes"][country]
+        f"Was {country} in Country Group {' / '.join(groups)} on {on.isoformat()}? "
+        f"The sources do not date the change (15 CFR 740 Supp. 1). {notes} ({field})"
     )
 
 
-def in_scope(country: str, scope: dict[str, Any], on: dt.date) -> bool:
-    """Whether `country` is within a scope of countries/groups, exclusions applied."""
+def membership_caveat(country: str, on: dt.date) -> str | None:
+    """A warning when `country`'s Country Group membership on `on` is not known from the sources."""
+    groups = sorted(unknown_groups(country, on))
+    if not groups:
+        return None
+    return (
+        f"Country Group membership of {country} on {on.isoformat()} is not known for {', '.join(groups)}: "
+        "the sources do not date the change; rules that turn on it are undetermined"
+    )
+
+
+def changes_between(a: dt.date, b: dt.date) -> list[dict[str, Any]]:
+    """The dated membership changes that took effect after `a` and on or before `b`."""
+    return [
+        c for c in params.load("country_groups").get("changes", []) if c.get("date") and a < c["date"] <= b
+    ]
+
+
+def in_scope(country: str, scope: dict[str, Any], on: dt.date) -> Tri:
+    """Whether `country` is within a scope of countries/groups, exclusions applied; None when a
+    Country Group membership that decides it is unknown on `on`."""
     if scope.get("worldwide") or country in scope.get("countries", ()):
         return True  # a destination named expressly is in scope whatever the group exclusions
-    groups = groups_of(country, on)
-    if country in scope.get("exclude_countries", ()) or groups & set(scope.get("exclude_groups", ())):
+    if country in scope.get("exclude_countries", ()):
         return False
-    return bool(groups & set(scope.get("groups", ())))
+    member = membership(country, on)
+    included = any_of(member.get(g, False) for g in scope.get("groups", ()))
+    excluded = any_of(member.get(g, False) for g in scope.get("exclude_groups", ()))
+    return all_of([included, negate(excluded)])
 
 
 def describe(scope: dict[str, Any]) -> str:

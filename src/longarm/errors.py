@@ -3,7 +3,9 @@
 LongarmError
 ├── InputError            the caller's input is invalid; carries one Problem per field
 │   └── UnknownChipError  a catalogue id that is not in the bundled catalogue
-└── DataError             bundled or updated data is inconsistent (a bug or a bad list)
+├── DataError             bundled or updated data is inconsistent (a bug or a bad list)
+└── StoreError            the store cannot be opened or written: its path and what to do
+    └── AuditRefused      the audit log is damaged (or its key is missing): nothing is appended
 """
 
 from __future__ import annotations
@@ -40,3 +42,11 @@ class UnknownChipError(InputError):
 
 class DataError(LongarmError):
     """Bundled data (parameters, lists, catalogue) is inconsistent."""
+
+
+class StoreError(LongarmError):
+    """The store (or the audit key beside it) cannot be used; the message names the path and what to do."""
+
+
+class AuditRefused(StoreError):
+    """Appending to a damaged audit log, or without its key, would lose evidence: refused."""

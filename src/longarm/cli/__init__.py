@@ -14,9 +14,9 @@ import typer
 from pydantic import ValidationError
 
 from longarm import inputs
-from longarm.cli import assess, audit, batch, explore, items, keys, lists, rules, screening, serve  # noqa: F401
+from longarm.cli import assess, audit, batch, explore, items, keys, lists, rules, schema, screening, serve  # noqa: F401
 from longarm.cli._app import app
-from longarm.errors import InputError, LongarmError
+from longarm.errors import InputError, LongarmError, StoreError
 
 __all__ = ["app", "main"]
 
@@ -50,9 +50,16 @@ def _run() -> None:
         for p in inputs.problems_of(e):
             typer.echo(str(p), err=True)
         sys.exit(2)
+    except StoreError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(2)
     except LongarmError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(1)
+    except OSError as e:  # a file or folder the user named (an output path, a plot) cannot be used
+        where = e.filename if e.filename is not None else "a file"
+        typer.echo(f"{where}: {e.strerror or e}; check the path exists and is writable (or readable)", err=True)
+        sys.exit(2)
     except (typer.Exit, SystemExit) as e:
         code = getattr(e, "exit_code", getattr(e, "code", 0))
         sys.exit(code)

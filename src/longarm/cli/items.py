@@ -33,18 +33,38 @@ def classify(
     ] = None,
     eccn: Annotated[Optional[str], typer.Option("--eccn", help="the ECCN you claim; checked")] = None,
     exporter_role: Annotated[
-        Optional[str], typer.Option("--exporter-role", help="front_end_fabricator | osat | other")
+        Optional[str],
+        typer.Option(
+            "--exporter-role", help="manufacturer | distributor | front_end_fabricator | osat | cloud_provider | other"
+        ),
+    ] = None,
+    process_node: Annotated[
+        Optional[float], typer.Option("--process-node", help="foundry: process node of the logic die, nm")
+    ] = None,
+    nonplanar: Annotated[
+        Optional[bool], typer.Option("--nonplanar/--planar", help="foundry: non-planar transistors (FinFET, GAA)")
+    ] = None,
+    transistor_count: Annotated[
+        Optional[int], typer.Option("--transistor-count", help="foundry: aggregated approximated transistor count")
+    ] = None,
+    hbm: Annotated[Optional[bool], typer.Option("--hbm/--no-hbm", help="foundry: the packaged IC includes HBM")] = None,
+    designer_approved: Annotated[
+        Optional[bool],
+        typer.Option("--designer-approved/--designer-not-approved", help="foundry: approved or authorized IC designer"),
     ] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the contract's item object")] = False,
 ) -> None:
     """The ECCN of one item on a date, with its metrics and the reasons, each citing its paragraph."""
     from longarm.classify import classify as run
+    from longarm.classify import validate_eccn
     from longarm.model import Item
 
     on = as_of_option(as_of)
     if chip is not None:
         catalog.get(chip, "--chip")
+    if eccn is not None:
+        eccn = validate_eccn(eccn, "--eccn")
     fields: dict[str, Any] = {
         "catalog_id": chip,
         "tpp": tpp,
@@ -54,13 +74,20 @@ def classify(
         "type": item_type,
         "eccn": eccn,
         "memory_bandwidth_density": memory_bandwidth_density,
+        "process_node_nm": process_node,
+        "nonplanar_transistors": nonplanar,
+        "transistor_count": transistor_count,
+        "includes_hbm": hbm,
     }
+    if designer_approved is not None:
+        fields["designer"] = {"name": "the IC designer", "approved_or_authorized": designer_approved}
     if contains:
         fields["contains"] = [
             {"catalog_id": c.split(":")[0], "count": int(c.split(":")[1]) if ":" in c else 1} for c in contains
         ]
-    if exporter_role is not None and exporter_role not in ("front_end_fabricator", "osat", "other"):
-        raise InputError(Problem("--exporter-role", "must be front_end_fabricator, osat or other"))
+    roles = ("manufacturer", "distributor", "front_end_fabricator", "osat", "cloud_provider", "other")
+    if exporter_role is not None and exporter_role not in roles:
+        raise InputError(Problem("--exporter-role", "must be one of " + ", ".join(roles)))
     try:
         item = Item.model_validate({k: v for k, v in fields.items() if v is not None})
     except ValidationError as e:
@@ -83,6 +110,11 @@ _OPTIONS = {
     "type": "--type",
     "eccn": "--eccn",
     "memory_bandwidth_density": "--memory-bandwidth-density",
+    "process_node_nm": "--process-node",
+    "nonplanar_transistors": "--nonplanar",
+    "transistor_count": "--transistor-count",
+    "includes_hbm": "--hbm",
+    "designer": "--designer-approved",
 }
 
 

@@ -11,11 +11,21 @@ from longarm.cli._app import app
 
 
 @app.command()
-def rules(markdown: Annotated[bool, typer.Option("--markdown", help="the README section")] = True) -> None:
-    """Every rule longarm applies, with its citation, dates and source."""
-    from longarm.rules.registry import markdown as table
+def rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="the README table instead of the listing")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="every rule and its versions as JSON")] = False,
+) -> None:
+    """Every rule longarm applies: its citation and, per version, its dates, source and source quality."""
+    from longarm.rules import registry
 
-    typer.echo(table(), nl=False)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(registry.as_json(), indent=2))
+    elif markdown:
+        typer.echo(registry.markdown(), nl=False)
+    else:
+        typer.echo(registry.text(), nl=False)
 
 
 @app.command()

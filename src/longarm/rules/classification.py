@@ -239,25 +239,126 @@ def computer_4a994(ic_eccns: set[str], p: dict[str, Any]) -> Check:
     return Check("4A994.l", met, "contains an IC meeting 3A991.p" if met else "contains no IC meeting 3A991.p")
 
 
+@dataclass(frozen=True)
+class FoundryFacts:
+    """Facts for Note 1 to 3A090.a (foundry / OSAT due diligence); None = unknown."""
+
+    exporter_role: str | None
+    process_node_nm: float | None
+    nonplanar_transistors: bool | None
+    transistor_count: int | None
+    includes_hbm: bool | None
+    designer_approved: bool | None
+    meets_3a090a: Tri  # the classification on the figures given, without the presumption
+
+
+def transistor_threshold(on: dt.date, p: dict[str, Any]) -> tuple[float, float | None]:
+    """The count below which the presumption is overcome: (with HBM or in any year, without HBM in `on`'s year).
+
+    Note 1 b./c.: below 30 billion; or, without HBM, below 35 billion for transfers completed in 2027 and
+    40 billion in 2029 or thereafter. The text names no higher figure for 2028 (or 2025-2026).
+    """
+    base = float(p["transistor_count_billion"]) * 1e9
+    year = on.year
+    higher = None
+    if year >= 2029:
+        higher = float(p["no_hbm_transistor_count_billion_2029"]) * 1e9
+    elif year == 2027:
+        higher = float(p["no_hbm_transistor_count_billion_2027"]) * 1e9
+    return base, higher
+
+
 @rule(
     "foundry presumption",
     CCL + "3A090, Note 1 to 3A090.a",
     area="classification",
     reads=((FILE, "foundry_presumption"),),
 )
-def foundry_presumption(exporter_role: str | None, p: dict[str, Any]) -> Check:
+def foundry_presumption(f: FoundryFacts, on: dt.date, p: dict[str, Any]) -> Check:
     """ "When a “front-end fabricator” or “OSAT” company is seeking to export, reexport, or transfer
     (in-country) an “applicable advanced logic integrated circuit,” there is a presumption that the
     item is 3A090.a and designed or marketed for datacenters ... this presumption does not apply to
-    any entity other than the “front-end fabricator” or “OSAT” company."""
-    applies: Tri = None if exporter_role is None else exporter_role in ("front_end_fabricator", "osat")
-    text = {
-        True: "the exporter is a front-end fabricator or OSAT: the IC is presumed 3A090.a and "
-        "datacenter unless the presumption is overcome (" + "; ".join(p["ways_to_overcome"]) + ")",
-        False: "the exporter is not a front-end fabricator or OSAT: the presumption does not apply",
-        None: "applies only if the exporter is a front-end fabricator or OSAT (exporter.role not given; not applied)",
-    }[applies]
-    return Check("3A090 Note 1 to 3A090.a", applies, text)
+    any entity other than the “front-end fabricator” or “OSAT” company."
+
+    Met = the presumption stands (the IC is 3A090.a for this exporter). The IC is "applicable" if
+    produced using the "16/14 nanometer node" or below, or with non-planar transistors (Note 1 d.).
+    """
+    para = "3A090 Note 1 to 3A090.a"
+    if f.exporter_role is not None and f.exporter_role not in ("front_end_fabricator", "osat"):
+        return Check(
+            para,
+            False,
+            f"the exporter is a {f.exporter_role}, not a front-end fabricator or OSAT: "
+            "the presumption does not apply to it",
+        )
+    node = p["node_nm_at_most"]
+    by_node = None if f.process_node_nm is None else f.process_node_nm <= node
+    applicable = any_of([by_node, f.nonplanar_transistors])
+    node_text = "unknown" if f.process_node_nm is None else f"{f.process_node_nm:g} nm"
+    planar_text = {True: "non-planar", False: "planar", None: "unknown"}[f.nonplanar_transistors]
+    what = f"node {node_text} vs {node} nm ('16/14 nanometer node') or below; transistors {planar_text}"
+    if applicable is False:
+        return Check(para, False, f"not an 'applicable advanced logic integrated circuit' ({what}): no presumption")
+    # a. an approved or authorized designer's attestation that the IC is not 3A090.a
+    by_designer = all_of([f.designer_approved, negate(f.meets_3a090a)])
+    # b./c. the fabricator's or approved OSAT's attestation of the aggregated approximated transistor count
+    base, higher = transistor_threshold(on, p)
+    count = f.transistor_count
+    below_base = None if count is None else count < base
+    below_higher = None if count is None or higher is None else all_of([negate(f.includes_hbm), count < higher])
+    by_count = any_of([below_base, below_higher])
+    overcome = any_of([by_designer, by_count])
+    count_text = "unknown" if count is None else f"{count / 1e9:g} billion"
+    limit = f"below {base / 1e9:g} billion" + (
+        f" (without HBM: below {higher / 1e9:g} billion in {on.year})" if higher else ""
+    )
+    designer_text = {True: "approved or authorized", False: "not approved or authorized", None: "unknown"}[
+        f.designer_approved
+    ]
+    how = (
+        f"designer {designer_text} (attestation of TPP and performance density, taken as the figures given); "
+        f"aggregated approximated transistor count {count_text} vs {limit}, "
+        "attested by the fabricator (die packaged outside Macau and D:5) or an approved OSAT"
+    )
+    # Note 1 d.: absent the attestation, or where the count "cannot be confirmed", the IC "is specified in
+    # ECCN 3A090.a": an overcoming fact not given leaves the presumption standing.
+    stands = False if overcome is True else applicable
+    if overcome is None:
+        how += " - not shown, so the presumption is not overcome (Note 1 d.)"
+    if f.exporter_role is None:
+        # Only a front-end fabricator or OSAT is bound; the role is asked only where it would decide.
+        if stands is True and f.meets_3a090a is not True:
+            return Check(
+                para,
+                None,
+                f"applies only if the exporter is a front-end fabricator or OSAT (exporter.role not given): "
+                f"applicable advanced logic IC ({what}), presumption not overcome ({how})",
+                ("exporter_role",),
+            )
+        return Check(
+            para,
+            None,
+            "applies only if the exporter is a front-end fabricator or OSAT (exporter.role not given; not applied)",
+        )
+    if stands is True:
+        return Check(
+            para,
+            True,
+            f"applicable advanced logic IC ({what}) and the presumption is not overcome "
+            f"({how}): the IC is 3A090.a and designed or marketed for datacenters for this exporter",
+        )
+    if stands is False:
+        return Check(para, False, f"applicable advanced logic IC ({what}); presumption overcome ({how})")
+    missing: list[str] = []
+    if f.process_node_nm is None:
+        missing.append("process_node")
+    if f.nonplanar_transistors is None:
+        missing.append("nonplanar")
+    if f.designer_approved is None and f.meets_3a090a is not True:
+        missing.append("designer_approved")
+    if count is None:
+        missing.append("transistor_count")
+    return Check(para, None, f"{what}; {how}", tuple(missing))
 
 
 # ---- driving the paragraphs -------------------------------------------------------------
@@ -281,10 +382,11 @@ def classify_ic(f: ICFacts, on: dt.date) -> ICResult:
     p = version["params"]
     notes.append(f"{version['summary']} ({params.cite(version)})")
     if version["test"] == "io_and_tpp":
-        is_a = a_2022(f, p)
-        checks.append(is_a)
+        check_a = a_2022(f, p)
+        checks.append(check_a)
         notes.extend(version.get("gaps", []))
-        a_status, b_status = is_a.value, False
+        a_status: Tri = check_a.value
+        b_status: Tri = False
     else:
         c_a1, c_a2, c_b1, c_b2, excl = a1(f, p), a2(f, p), b1(f, p), b2(f, p), datacenter_note(f, p)
         checks.extend([c_a1, c_a2, c_b1, c_b2, excl])

@@ -1,20 +1,27 @@
-"""License Exceptions (15 CFR 740): which are available, and which are foreclosed and why.
+"""License Exceptions (15 CFR 740): which are available, on what conditions, and which are foreclosed.
 
-Only exceptions whose eligibility is encoded from the sources (NAC/ACA) can make the outcome
-LICENSE_EXCEPTION; the others (HBM, AIA, ACM, LPP) are named in warnings, never relied on.
+Each exception is read from its verbatim text by date (exceptions.yaml): NAC/ACA (740.8), AIA
+(740.27), ACM (740.28), LPP (740.29(a)), with the restrictions of 740.2(a)(9)(ii) and 744.16.
+An exception is offered when nothing known rules it out; each of its conditions is `met`,
+`not_met` or `to_confirm` (a fact the answer does not have, or a step the exporter must take).
 """
 
 from __future__ import annotations
 
-from longarm import destinations
-from longarm.metrics import at_least
-from longarm.model import LicenseException
-from longarm.rules.licensing import Requirement
-from longarm.rules.logic import Tri
+from dataclasses import dataclass
+from typing import Any
+
+from longarm import catalog, destinations, params
+from longarm.model import Condition, LicenseException
+from longarm.rules.licensing import Requirement, hq_entity
+from longarm.rules.logic import Tri, all_of, any_of
 from longarm.rules.registry import rule
 from longarm.trace import Case, Step
 
 FILE = "exceptions"
+MACAU_D5 = {"countries": ["MO"], "groups": ["D:5"]}
+# the kinds of requirement imposed under part 744 or 746 (740.8(b))
+PART_744_746 = ("entity_list", "end_use", "embargo", "list", "letter")
 
 
 @rule(
@@ -37,71 +44,353 @@ def entity_list_bar(case: Case) -> Step | None:
     return None
 
 
-def _nac_item_eligible(case: Case, p: dict) -> tuple[Tri, str]:  # type: ignore[type-arg]
-    """NAC/ACA item test: .b items designed or marketed for datacenters; .a items not so designed with TPP ≥ 4800."""
-    dc, tpp = case.item.datacenter, case.item.tpp  # the facts classification used
-    if case.level == "b":
-        return dc, "3A090.b item designed or marketed for datacenters"
-    if case.level == "a":
-        if dc is True:
-            return False, "3A090.a item designed or marketed for datacenters"
-        big: Tri = None if tpp is None else at_least(tpp, p["non_datacenter_a_tpp"])
-        value: Tri = None if dc is None or big is None else (dc is False and big)
-        return value, "3A090.a item not designed or marketed for datacenters with TPP 4800 or more"
-    return False, f"{case.eccn} is not a 3A090/4A090 .a or .b item"
+@dataclass
+class _Draft:
+    """An exception under evaluation: its conditions so far, or why it is not available."""
+
+    name: str
+    citation: str
+    text: str
+    conditions: list[Condition]
+    questions: list[str]
+    refused: str | None = None
+
+    def condition(self, text: str, status: Tri, question: str | None = None) -> None:
+        word = {True: "met", False: "not_met", None: "to_confirm"}[status]
+        self.conditions.append(Condition(text=text, status=word))  # type: ignore[arg-type]
+        if status is False and self.refused is None:
+            self.refused = f"condition not met: {text}"
+        if status is None and question:
+            self.questions.append(question)
 
 
-@rule("740.8 NAC/ACA", "15 CFR 740.8", area="license exceptions", reads=((FILE, "nac_aca"),))
-def nac_aca(case: Case, requirements: list[Requirement]) -> tuple[list[LicenseException], Step | None]:
-    """ "NAC: Yes, for 3A090.a, if the item is not designed or marketed for use in datacenters and has a
-    'total processing performance' of 4800 or more; yes, for 3A090.b, if the item is designed or marketed
-    for use in datacenters." From 2024-04-04 split into NAC (Macau, D:5) and ACA (other D:1/D:4)."""
+def _datacenter(case: Case) -> Tri:
+    """Whether the item is designed or marketed for use in datacenters (a computer: any IC inside that is)."""
+    if case.item.datacenter is not None:
+        return case.item.datacenter
+    item = case.tx.item
+    if item.datacenter is not None:
+        return item.datacenter
+    if item.type == "computer" and item.contains:
+        values: list[Tri] = []
+        for c in item.contains:
+            dc = c.datacenter
+            if dc is None and c.catalog_id:
+                try:
+                    dc = catalog.get(c.catalog_id).datacenter
+                except Exception:  # an unknown id is reported by classification
+                    dc = None
+            values.append(dc)
+        return any_of(values)
+    return None
+
+
+def _designer_approved(case: Case) -> Tri:
+    designer = case.tx.item.designer
+    return None if designer is None else designer.approved_or_authorized
+
+
+DATACENTER_Q = "Is the item designed or marketed for use in datacenters? (item.datacenter)"
+HQ_Q = (
+    "Where are the parties and their ultimate parents headquartered? "
+    "(parties[].headquarters_country, parties[].ultimate_parent_headquarters_country)"
+)
+
+
+def _other_requirements(case: Case, draft: _Draft, reqs: list[Requirement], overcomes: list[str]) -> None:
+    """A requirement the exception cannot overcome forecloses it; an undetermined one is a condition."""
+    known = [r for r in reqs if r.step.value and r.kind not in overcomes]
+    if known:
+        draft.refused = "it does not overcome " + "; ".join(
+            f"{r.step.citation} ({r.reason}{', headquarters requirement' if r.kind == 'hq' else ''})" for r in known
+        )
+        return
+    unknown = [r for r in reqs if r.step.value is None and r.kind not in overcomes]
+    if unknown:
+        draft.condition(
+            "no license requirement it cannot overcome applies (undetermined: "
+            + "; ".join(r.step.citation for r in unknown)
+            + ")",
+            None,
+            next((r.step.question for r in unknown if r.step.question), None),
+        )
+
+
+def _a9_restriction(case: Case, draft: _Draft, item_eligible_family: bool) -> None:
+    """740.2(a)(9)(ii): to D:1/D:4/D:5 (excluding A:5/A:6), or (from 2025) to entities headquartered in
+    Macau/D:5, only the listed exceptions may be used for 3A090/4A090/.z items."""
+    entry = case.in_force(FILE, "restrictions_740_2_a9")
+    if entry is None or not item_eligible_family or draft.name in entry["allowed"]:
+        return
+    hits: list[Tri] = [destinations.in_scope(case.destination, entry["destinations"], case.on)]
+    if entry["hq"]:
+        hits.append(hq_entity(case))
+    restricted = any_of(hits)
+    if restricted:
+        draft.refused = f"{entry['citation']}: {entry['text']}"
+    elif restricted is None:
+        draft.condition(
+            f"{entry['citation']} does not restrict it (the destination is not in D:1, D:4 or D:5 outside A:5/A:6"
+            + (", and no party is headquartered in Macau or D:5)" if entry["hq"] else ")"),
+            None,
+            destinations.membership_question(case.destination, case.on)
+            if destinations.unknown_groups(case.destination, case.on)
+            else HQ_Q,
+        )
+
+
+def _route(case: Case, route: dict[str, Any]) -> Tri:
+    """Whether one route of NAC/ACA covers the transaction: activity, destination, headquarters."""
+    activity = "export" if case.tx.activity == "use" else case.tx.activity
+    if activity not in route["activities"]:
+        return False
+    parts: list[Tri] = []
+    if route.get("hq"):
+        parts.append(hq_entity(case))
+    if "destinations" in route:
+        parts.append(destinations.in_scope(case.destination, route["destinations"], case.on))
+    if "exclude" in route:
+        inside = destinations.in_scope(case.destination, route["exclude"], case.on)
+        parts.append(None if inside is None else not inside)
+    if route.get("not_hq"):
+        h = hq_entity(case)
+        parts.append(None if h is None else not h)
+    return all_of(parts)
+
+
+def _nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
     entry = case.in_force(FILE, "nac_aca")
     if entry is None:
-        return [], None
-    item_ok, why = _nac_item_eligible(case, entry["params"])
-    if item_ok is False:
-        return [], Step(False, entry["citation"], f"NAC/ACA not available: {why} is not eligible")
-    only_rs = all(r.kind == "rs" for r in requirements if r.step.value)
-    if not only_rs:
-        return [], Step(
-            False,
-            entry["citation"],
-            "NAC/ACA would overcome only the destination-based RS "
-            "requirement; another requirement (Entity List, headquarters, end use, embargo) also applies",
+        return []
+    out: list[_Draft] = []
+    routes = [(r, _route(case, r)) for r in entry["routes"]]
+    matched = [(r, v) for r, v in routes if v is not False]
+    if not matched:
+        case.record(
+            Step(False, entry["citation"], f"NAC/ACA do not cover this {case.tx.activity} to {case.destination}")
         )
-    for exc in entry["exceptions"]:
-        if destinations.in_scope(case.destination, exc["destinations"], case.on):
-            if item_ok is None:
-                return [], Step(
-                    None,
-                    entry["citation"],
-                    f"{exc['name']} may be available ({why}) if the item qualifies",
-                    "Is the item designed or marketed for use in datacenters? (item.datacenter)",
-                )
-            text = (
-                f"{why}; destination {case.destination} in {destinations.describe(exc['destinations'])}; "
-                f"conditions: {exc['conditions']} (secondary source)"
+        return []
+    seen: set[str] = set()
+    for r, v in sorted(matched, key=lambda rv: rv[1] is None):  # routes known to apply first
+        if r["name"] in seen:
+            continue
+        seen.add(r["name"])
+        draft = _Draft(r["name"], r["citation"], r["text"], [], [])
+        if case.level not in entry["levels"]:
+            draft.refused = f"{case.eccn} is not eligible: {entry['eligible']}"
+        elif case.level == "a":
+            dc = _datacenter(case)
+            draft.condition(
+                "the item is not designed or marketed for use in a datacenter (740.8(a) excludes datacenter "
+                "items meeting the parameters of 3A090.a)",
+                None if dc is None else not dc,
+                DATACENTER_Q,
             )
-            return [LicenseException(name=exc["name"], citation=entry["citation"], text=text)], Step(
+        if v is None:
+            draft.condition(
+                f"the transaction is within the route: {r['text']}",
+                None,
+                destinations.membership_question(case.destination, case.on)
+                if destinations.unknown_groups(case.destination, case.on)
+                else HQ_Q,
+            )
+        _other_requirements(case, draft, reqs, entry["overcomes"])
+        for c in entry["conditions"]:
+            if c["id"] == "notify" and not r.get("notify"):
+                continue
+            if c["id"] == "no_744_746":
+                continue  # evaluated above from the requirements themselves
+            if c["id"] == "no_military":
+                uses = case.tx.end_uses
+                mil: Tri = None if uses is None else not ({"military", "military_intelligence"} & set(uses))
+                draft.condition(c["text"], None if mil else False, "Is the end use or end user military? (end_uses)")
+                continue
+            draft.condition(c["text"], None)
+        _a9_restriction(case, draft, True)
+        if draft.refused is None:
+            for gap in entry.get("gaps", ()):
+                case.warn(gap)
+            if r.get("widened"):
+                case.warn(f"License Exception ACA after 2025-01-13: {r['text']}")
+        out.append(draft)
+    return out
+
+
+def _ai_diffusion_off(case: Case) -> str | None:
+    """Why the AI Diffusion exceptions are not applied (enforced posture), or None."""
+    enf = params.in_force("licensing", "enforcement", case.on)
+    if case.posture == "enforced" and enf is not None:
+        return f"not applied under posture 'enforced': {enf['text']}"
+    return None
+
+
+def _ai_exception(case: Case, key: str, reqs: list[Requirement]) -> _Draft | None:
+    entry = case.in_force(FILE, key)
+    if entry is None:
+        return None
+    draft = _Draft(entry["name"], entry["citation"], entry["text"], [], [])
+    off = _ai_diffusion_off(case)
+    elig = entry["eligible"]
+    if off:
+        draft.refused = off
+    elif case.level not in elig["levels"] or ("types" in elig and case.tx.item.type not in elig["types"]):
+        draft.refused = f"{case.eccn} ({case.tx.item.type}) is not an eligible item"
+    elif elig.get("designer_condition") and case.level == "a" and case.tx.item.type == "ic":
+        draft.condition(
+            "3A090.a only \"if designed by an approved or authorized integrated circuit designer, as described in "
+            'Note 1 to ECCN 3A090.a"',
+            _designer_approved(case),
+            "Is the IC designed by an approved or authorized IC designer? (item.designer.approved_or_authorized)",
+        )
+    return draft
+
+
+def _finish(case: Case, draft: _Draft, reqs: list[Requirement]) -> _Draft:
+    """The checks common to the AI Diffusion exceptions, after their own: 740.2(a)(9)(ii), then the
+    requirements they cannot overcome (they overcome the 742.6(a)(6) destination requirement only)."""
+    if draft.refused is None:
+        _a9_restriction(case, draft, True)
+    if draft.refused is None:
+        _other_requirements(case, draft, reqs, ["rs"])
+    return draft
+
+
+def _aia(case: Case, reqs: list[Requirement]) -> _Draft | None:
+    draft = _ai_exception(case, "exception_aia", reqs)
+    if draft is None or draft.refused:
+        return draft
+    supp5 = case.in_force(FILE, "supp5_a")
+    tier1 = {"countries": supp5["countries"]} if supp5 else {"countries": []}
+    located = destinations.in_scope(case.destination, tier1, case.on)
+    if located is False:
+        draft.refused = f"{case.destination} is not in paragraph (a) of Supplement No. 5 to part 740 (secondary list)"
+        return draft
+    case.warn(f"License Exception AIA: {supp5['text'] if supp5 else 'Supplement No. 5 is not in the sources'}")
+    values: list[Tri] = []
+    for p in case.tx.parties:
+        for c in (p.headquarters_country, p.ultimate_parent_headquarters_country):
+            values.append(None if c is None else c in tier1["countries"])
+    inside = all_of(values) if case.tx.parties else None
+    draft.condition(
+        "no party is headquartered, nor has an ultimate parent headquartered, outside paragraph (a) of "
+        "Supplement No. 5 to part 740",
+        inside,
+        HQ_Q,
+    )
+    entry = case.in_force(FILE, "exception_aia")
+    for c in entry["conditions"]:  # type: ignore[index]
+        draft.condition(c["text"], None)
+    return _finish(case, draft, reqs)
+
+
+def _acm(case: Case, reqs: list[Requirement]) -> _Draft | None:
+    draft = _ai_exception(case, "exception_acm", reqs)
+    if draft is None or draft.refused:
+        return draft
+    excluded = destinations.in_scope(case.destination, MACAU_D5, case.on)
+    hq = hq_entity(case)
+    if excluded or hq:
+        draft.refused = (
+            "740.28(c): not to Macau or D:5, nor to any consignee when the ultimate consignee (or its ultimate "
+            "parent) is headquartered in Macau or D:5"
+        )
+        return draft
+    if excluded is None or hq is None:
+        draft.condition("740.28(c): not to Macau or D:5, nor for an ultimate consignee headquartered there", None, HQ_Q)
+    entry = case.in_force(FILE, "exception_acm")
+    uses = case.tx.end_uses
+    operational = {"datacenter", "ai_model_training", "supercomputer", "military", "military_intelligence", "wmd"}
+    for c in entry["conditions"]:  # type: ignore[index]
+        if c["id"] == "production_use" and uses and set(uses) <= operational:
+            draft.condition(c["text"], False)
+        else:
+            draft.condition(c["text"], None)
+    return _finish(case, draft, reqs)
+
+
+def _lpp(case: Case, reqs: list[Requirement]) -> _Draft | None:
+    draft = _ai_exception(case, "exception_lpp", reqs)
+    if draft is None or draft.refused:
+        return draft
+    entry = case.in_force(FILE, "exception_lpp")
+    for c in entry["conditions"]:  # type: ignore[index]
+        draft.condition(c["text"], None)
+    _finish(case, draft, reqs)
+    if draft.refused is None:
+        for gap in entry.get("gaps", ()):  # type: ignore[union-attr]
+            case.warn(gap)
+    return draft
+
+
+@rule(
+    "740.8 NAC/ACA",
+    "15 CFR 740.8",
+    area="license exceptions",
+    reads=((FILE, "nac_aca"), (FILE, "restrictions_740_2_a9")),
+)
+def nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
+    """NAC "authorizes the export and reexport of any item classified in ECCN 3A090 ... except for items
+    designed or marketed for use in a datacenter and meeting the parameters of 3A090.a, to Macau and
+    Country Group D:5 or an entity headquartered in, or whose ultimate parent headquartered in, Macau or
+    a destination specified in Country Group D:5, wherever located" (with prior notification); ACA covers
+    D:1/D:4 and in-country transfers (from 2024-04-04); 740.2(a)(9)(ii) limits the exceptions usable for
+    these items."""
+    return _nac_aca(case, reqs)
+
+
+@rule(
+    "740.27-740.29 AIA/ACM/LPP",
+    "15 CFR 740.27, 740.28, 740.29(a)",
+    area="license exceptions",
+    reads=((FILE, "exception_aia"), (FILE, "exception_acm"), (FILE, "exception_lpp"), (FILE, "supp5_a")),
+)
+def ai_diffusion_exceptions(case: Case, reqs: list[Requirement]) -> list[_Draft]:
+    """AIA: "to entities located within destinations listed in paragraph (a) of supplement no. 5 ... unless
+    the entity is headquartered outside" them; ACM: to 'private sector end users' for development,
+    production or storage of items "ultimately destined to customers outside of Macau or ... D:5"; LPP:
+    "up to 26,900,000 cumulative total processing performance (TPP) ... per-calendar year ... to a single
+    ultimate consignee". Applied under posture `text` (BIS does not enforce the AI Diffusion rule)."""
+    return [d for d in (_aia(case, reqs), _acm(case, reqs), _lpp(case, reqs)) if d is not None]
+
+
+def available(case: Case, reqs: list[Requirement]) -> list[LicenseException]:
+    """The License Exceptions that overcome every license requirement known to apply, with conditions."""
+    bar = entity_list_bar(case)
+    if bar is not None:
+        case.record(bar)
+        return []
+    out: list[LicenseException] = []
+    for draft in nac_aca(case, reqs) + ai_diffusion_exceptions(case, reqs):
+        if draft.refused:
+            case.record(Step(False, draft.citation, f"License Exception {draft.name} not available: {draft.refused}"))
+            continue
+        pending = [c.text for c in draft.conditions if c.status == "to_confirm"]
+        case.record(
+            Step(
                 True,
-                entry["citation"],
-                f"License Exception {exc['name']} available: {text}",
-                gaps=tuple(entry.get("gaps", ())),
+                draft.citation,
+                f"License Exception {draft.name} available: {draft.text}"
+                + (f"; to confirm: {'; '.join(pending)}" if pending else ""),
             )
-    return [], Step(False, entry["citation"], f"NAC/ACA do not cover {case.destination}")
+        )
+        for q in draft.questions:
+            case.ask(q)
+        out.append(
+            LicenseException(name=draft.name, citation=draft.citation, text=draft.text, conditions=draft.conditions)
+        )
+    return out
 
 
 @rule(
     "740 unencoded",
-    "15 CFR 740.25, 740.27-740.29",
+    "15 CFR 740.25",
     area="license exceptions",
-    reads=((FILE, "exception_hbm"), (FILE, "exception_ai_diffusion")),
+    reads=((FILE, "exception_hbm"),),
 )
 def unencoded(case: Case) -> None:
-    """HBM (740.25), AIA (740.27), ACM (740.28), LPP (740.29): named when in force for the item's level;
-    their conditions are not in the bundled sources, so they never make the outcome LICENSE_EXCEPTION."""
-    for key in ("exception_hbm", "exception_ai_diffusion"):
+    """HBM (740.25): named when in force for 3A090.c; its conditions are not in the bundled sources, so it
+    never makes the outcome LICENSE_EXCEPTION."""
+    for key in ("exception_hbm",):
         entry = case.in_force(FILE, key)
         if entry is not None and case.level in entry["levels"]:
             case.warn(f"{entry['name']} ({entry['citation']}): {entry['text']}")

@@ -115,8 +115,10 @@ def _party_hq(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
     values: list[Tri] = []
     for p in case.tx.parties:
         hqs = [p.headquarters_country, p.ultimate_parent_headquarters_country]
-        known = [destinations.in_scope(destinations.treated_as(c, case.on), scope, case.on) for c in hqs if c]
-        values.append(True if any(known) else False if len(known) == 2 else None)
+        known: list[Tri] = [
+            destinations.in_scope(destinations.treated_as(c, case.on), scope, case.on) if c else None for c in hqs
+        ]
+        values.append(any_of(known))
     value = any_of(values)
     return (
         value,

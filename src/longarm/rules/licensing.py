@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from longarm import destinations, params
-from longarm.rules.logic import Tri, any_of
+from longarm.rules.logic import Tri, all_of, any_of
 from longarm.rules.registry import rule
 from longarm.trace import Case, Step
 
@@ -68,25 +68,97 @@ def _scope_of(entry: dict[str, Any], level: str) -> tuple[dict[str, Any], str, s
     )
 
 
-def review_policy(case: Case, *, headquartered: bool = False) -> str | None:
-    """15 CFR 742.6(b)(10) as described in the sources; the 2026 case-by-case policy where it fits."""
+MACAU_D5 = {"countries": ["MO"], "groups": ["D:5"]}
+
+
+def hq_entity(case: Case, scope: dict[str, Any] | None = None) -> Tri:
+    """Whether any party is headquartered, or has an ultimate parent headquartered, in `scope`
+    (Macau or D:5 by default); unknown when a headquarters not given could decide it."""
+    scope = scope or MACAU_D5
+    if not case.tx.parties:
+        return None
+    values: list[Tri] = []
+    for p in case.tx.parties:
+        hqs: list[Tri] = [
+            destinations.in_scope(destinations.treated_as(c, case.on), scope, case.on) if c else None
+            for c in (p.headquarters_country, p.ultimate_parent_headquarters_country)
+        ]
+        values.append(any_of(hqs))
+    return any_of(values)
+
+
+def _either(value: Tri, yes: str, no: str, why: str) -> str:
+    return yes if value else no if value is False else f"{yes} if {why}, else {no}"
+
+
+def review_policy(case: Case, *, headquartered: Tri = None) -> str | None:
+    """The license review policy of 742.6(b)(10) in the version in force, as its text says."""
     p = params.in_force(FILE, "review_policy", case.on)
     if p is None:
         return None
-    if headquartered or destinations.in_scope(case.destination, p["denial"], case.on):
-        policy = p["denial"]["text"]
-    else:
-        policy = p["other"]
-    cbc = p.get("case_by_case")
+    style = p["style"]
+    if p.get("enforced_style") and case.posture == "enforced" and params.in_force(FILE, "enforcement", case.on):
+        style = p["enforced_style"]
+    d5 = destinations.in_scope(case.destination, MACAU_D5, case.on)
+    hq = hq_entity(case) if headquartered is None else headquartered
+    zone = any_of([d5, hq])
+    why = "the destination is Macau/D:5 or a party is headquartered there"
+    denial, approval = "presumption of denial", "presumption of approval"
+    if style == "china":
+        policy = denial
+    elif style == "d5_or_hq":
+        policy = _either(zone, denial, approval, why)
+    elif style == "d5_or_hq_case_by_case":
+        dc = case.item.datacenter
+        cbc: Tri = (
+            (dc is False if dc is not None else None)
+            if case.level == "a"
+            else (dc if case.level == "b" else False)
+        )
+        within = _either(cbc, "case-by-case", denial, "the 742.6(b)(10)(iii)(B)(1)/(2) datacenter test is met")
+        policy = within if zone else approval if zone is False else f"{within} if {why}, else {approval}"
+    else:  # ai_diffusion
+        if case.level == "a":
+            supp5 = params.in_force("exceptions", "supp5_a", case.on)
+            tier1 = destinations.in_scope(case.destination, {"countries": (supp5 or {}).get("countries", [])}, case.on)
+            other = (
+                approval
+                if tier1
+                else f"{approval} up to the per-country allocation of 790,000,000 TPP (2025-2027), then denial"
+                + (" (Supplement No. 5 to part 740 from secondary sources)" if supp5 else "")
+            )
+        else:
+            other = approval
+        policy = _either(zone, denial, other, why)
+    extra = p.get("case_by_case")
     if (
-        cbc
-        and case.tx.from_country in cbc["from_countries"]
-        and case.destination in cbc["to_countries"]
+        extra
+        and case.tx.from_country in extra["from_countries"]
+        and case.destination in extra["to_countries"]
         and case.item.tpp is not None
-        and case.item.tpp < cbc["tpp_below"]
+        and case.item.tpp < extra["tpp_below"]
     ):
-        policy += f"; or {cbc['text']}"
-    return policy + " (secondary source)"
+        policy += f"; or {extra['text']}"
+    return f"{policy} ({p['citation']})"
+
+
+def review_policy_744_23(case: Case) -> str | None:
+    """744.23(d) as the text in force says, for the headquarters requirement of 744.23(a)(3)."""
+    p = params.in_force(FILE, "review_policy_744_23", case.on)
+    if p is None:
+        return None
+    d5 = destinations.in_scope(case.destination, MACAU_D5, case.on)
+    if p["style"] == "v1":
+        policy = _either(d5, "presumption of denial", "case-by-case", "the destination is Macau or D:5")
+        policy += (
+            " (presumption of approval only for end users headquartered in the United States, A:5 or A:6 that are "
+            "not majority-owned by an entity headquartered in Macau or D:5)"
+        )
+    else:
+        dc = case.item.datacenter
+        cbc: Tri = (dc is False if dc is not None else None) if case.level == "a" else True
+        policy = _either(cbc, "case-by-case", "presumption of denial", "the item is not a datacenter 3A090.a item")
+    return f"{policy} ({p['citation']})"
 
 
 @rule(
@@ -123,12 +195,19 @@ def rs_advanced_computing(case: Case, posture: str) -> Requirement:
         )
     scope, citation, text = found
     hit = destinations.in_scope(case.destination, scope, case.on)
+    where = {True: "within", False: "outside", None: "not known to be within or outside"}[hit]
     detail = (
-        f"{case.eccn} to {case.destination}: destination {'within' if hit else 'outside'} "
+        f"{case.eccn} to {case.destination}: destination {where} "
         f"{destinations.describe(scope)} ({params.cite(entry)})" + (f"; {why}" if why else "")
     )
     return Requirement(
-        Step(hit, citation, detail + (f". {text}" if hit and text else ""), gaps=gaps),
+        Step(
+            hit,
+            citation,
+            detail + (f". {text}" if hit is not False and text else ""),
+            None if hit is not None else destinations.membership_question(case.destination, case.on),
+            gaps=gaps,
+        ),
         "RS",
         review_policy(case) if hit else None,
     )
@@ -149,23 +228,37 @@ def rs_hbm(case: Case, posture: str) -> Requirement:
         )
     scope, citation, text = _scope_of(entry, "c")  # type: ignore[misc]
     hit = destinations.in_scope(case.destination, scope, case.on)
+    hq = hq_entity(case)
+    policy = (
+        _either(
+            None if hq is None else not hq,
+            "presumption of approval",
+            "presumption of denial",
+            "no party is headquartered in Macau or D:5",
+        )
+        + " (15 CFR 742.6(b)(10)(ii))"
+    )
     return Requirement(
         Step(
             hit,
             citation,
             f"3A090.c to {case.destination}: destination "
-            f"{'within' if hit else 'outside'} {destinations.describe(scope)} ({params.cite(entry)})",
+            f"{'within' if hit else 'outside' if hit is False else 'not known to be within'} "
+            f"{destinations.describe(scope)} ({params.cite(entry)})",
+            None if hit is not None else destinations.membership_question(case.destination, case.on),
         ),
         "RS",
-        "presumption of denial (secondary source)" if hit else None,
+        policy if hit else None,
     )
 
 
 @rule("HQ rule", "15 CFR 744.23(a)(3); 742.6(a)(6)(iii)(A)", area="license requirements", reads=((FILE, "hq_rule"),))
 def headquarters(case: Case, posture: str) -> Requirement:
-    """ "a license is required to export advanced computing items to entities headquartered in Country
-    Group D:5 ... or Macau or with an ultimate parent company headquartered in Country Group D:5 or
-    Macau – even if the entities themselves are located outside Country Group D:5 or Macau"."""
+    """744.23(a)(3)(i): advanced computing items "destined to any destination other than those specified in
+    Country Groups D:1, D:4, or D:5 (excluding any destination also specified in Country Groups A:5 or A:6)
+    for an entity that is headquartered in, or whose ultimate parent company is headquartered in, either
+    Macau or a destination specified in Country Group D:5"; for 3A090.a from 2025 under 742.6(a)(6)(iii)(A)
+    at all destinations outside the United States (BIS guidance of 2026-05-31)."""
     entry = case.in_force(FILE, "hq_rule")
     level = case.level
     if entry is None or level not in entry["levels"]:
@@ -173,48 +266,60 @@ def headquarters(case: Case, posture: str) -> Requirement:
             "15 CFR 744.23(a)(3)",
             "the headquarters rule was not in force on this date"
             if entry is None
-            else f"the item ({case.eccn}) is not an advanced computing .a/.b item",
+            else f"the item ({case.eccn}) is not an advanced computing item the headquarters rule reaches",
             "RS",
             "hq",
         )
-    citation = entry["levels"][level]
+    spec = entry["levels"][level]
+    citation = spec["citation"]
     if case.destination == "US":
         return _not_needed(citation, "the headquarters rule reaches destinations outside the United States", "RS", "hq")
-    values: list[Tri] = []
-    named = []
-    for p in case.tx.parties:
-        hqs = [
-            (c, destinations.in_scope(destinations.treated_as(c, case.on), entry["hq"], case.on))
+    outside: Tri = True
+    if "outside" in spec:
+        inside = destinations.in_scope(case.destination, spec["outside"], case.on)
+        if inside:
+            return _not_needed(
+                citation,
+                f"{case.destination} is within {destinations.describe(spec['outside'])}: the destination "
+                "requirement of 742.6(a)(6) governs there, not the headquarters rule",
+                "RS",
+                "hq",
+            )
+        outside = None if inside is None else True
+    party = hq_entity(case, entry["hq"])
+    value = all_of([party, outside])
+    named = [
+        f"{p.role} '{p.name}' ({', '.join(c for c in (p.headquarters_country, p.ultimate_parent_headquarters_country) if c and destinations.in_scope(destinations.treated_as(c, case.on), entry['hq'], case.on))})"
+        for p in case.tx.parties
+        if any(
+            c and destinations.in_scope(destinations.treated_as(c, case.on), entry["hq"], case.on)
             for c in (p.headquarters_country, p.ultimate_parent_headquarters_country)
-            if c
-        ]
-        if any(v for _, v in hqs):
-            values.append(True)
-            named.append(f"{p.role} '{p.name}' ({', '.join(c for c, v in hqs if v)})")
-        else:
-            values.append(False if len(hqs) == 2 else None)
-    value = any_of(values)
-    if not case.tx.parties:
-        value = None
+        )
+    ]
     text = (
         f"parties headquartered or with an ultimate parent headquartered in Macau or D:5: {', '.join(named)}"
-        if value
+        if party
         else "no party is headquartered, or has an ultimate parent headquartered, in Macau or D:5"
-        if value is False
+        if party is False
         else "where the parties (or their ultimate parents) are headquartered is not known"
     )
-    question = (
-        None
-        if value is not None
-        else (
-            "Where are the end user, consignees and purchaser headquartered, and where is each one's ultimate "
-            "parent headquartered? (parties[].headquarters_country, parties[].ultimate_parent_headquarters_country)"
+    question = None
+    if value is None:
+        question = (
+            destinations.membership_question(case.destination, case.on)
+            if outside is None
+            else (
+                "Where are the end user, consignees and purchaser headquartered, and where is each one's ultimate "
+                "parent headquartered? (parties[].headquarters_country, parties[].ultimate_parent_headquarters_country)"
+            )
         )
-    )
+    policy = None
+    if value:
+        policy = review_policy(case, headquartered=True) if spec["policy"] == "742.6(b)(10)" else review_policy_744_23(case)
     return Requirement(
         Step(value, citation, f"{text}. {entry['text']}", question, tuple(entry.get("gaps", ()))),
         "RS",
-        review_policy(case, headquartered=True) if value else None,
+        policy,
         "hq",
     )
 
@@ -223,17 +328,19 @@ def headquarters(case: Case, posture: str) -> Requirement:
 def entity_list(case: Case) -> list[Requirement]:
     """A license is required, to the extent stated in the entry's License Requirement column, when a
     party on the Entity List is a party to the transaction."""
-    out = []
+    groups: dict[tuple[str | None, str | None], list[Any]] = {}
     for h in case.hits:
-        if h.list != "Entity List":
-            continue
+        if h.list == "Entity List":
+            groups.setdefault((h.license_requirement, h.license_policy), []).append(h)
+    out = []
+    for (requirement, policy), hits in groups.items():
+        entries = sorted({f"'{h.matched_name}' ({h.federal_register or 'FR citation not given'})" for h in hits})
+        parties = sorted({f"{h.party} '{h.name}'" for h in hits})
         text = (
-            f"{h.party} '{h.name}' matches Entity List entry '{h.matched_name}' "
-            f"({h.federal_register or 'FR citation not given'}): {h.license_requirement}"
+            f"{', '.join(parties)} match{'es' if len(parties) == 1 else ''} Entity List "
+            f"entr{'y' if len(entries) == 1 else 'ies'} {'; '.join(entries)}: {requirement}"
         )
-        out.append(
-            Requirement(Step(True, "15 CFR 744.11; 15 CFR 744 Supp. 4", text), "EL", h.license_policy, "entity_list")
-        )
+        out.append(Requirement(Step(True, "15 CFR 744.11; 15 CFR 744 Supp. 4", text), "EL", policy, "entity_list"))
     return out
 
 
@@ -274,7 +381,8 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
     items = entry["items"]
     if items != "all" and not any(case.eccn.upper().startswith(i) for i in items):
         return _not_needed(entry["citation"], f"{use} end-use control does not reach {case.eccn}", "end use", "end_use")
-    if not destinations.in_scope(case.destination, entry["destinations"], case.on):
+    inside = destinations.in_scope(case.destination, entry["destinations"], case.on)
+    if inside is False:
         return _not_needed(
             entry["citation"],
             f"{use} end-use control: {case.destination} is outside {destinations.describe(entry['destinations'])}",
@@ -283,17 +391,35 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
         )
     uses = case.tx.end_uses
     value: Tri = None if uses is None else use in uses
+    if value and inside is None:
+        return Requirement(
+            Step(
+                None,
+                entry["citation"],
+                f"{use.replace('_', ' ')} end use declared; whether {case.destination} is within "
+                f"{destinations.describe(entry['destinations'])} on this date is not known",
+                destinations.membership_question(case.destination, case.on),
+            ),
+            "end use",
+            None,
+            "end_use",
+        )
     return Requirement(
         Step(
             value,
             entry["citation"],
             f"{use.replace('_', ' ')} end use: "
             + {True: "declared", False: "not declared", None: "end uses not given"}[value]
-            + f". {entry['text']} (secondary source)",
+            + f". {entry['text']} ({params.cite(entry)})",
             None if value is not None else f"Will the item be used for {use.replace('_', ' ')}? (end_uses)",
         ),
         "end use",
-        "case-by-case (policy not in the bundled sources)" if value else None,
+        (
+            (review_policy_744_23(case) if entry["citation"].startswith("15 CFR 744.23") else None)
+            or "review policy not in the bundled sources"
+        )
+        if value
+        else None,
         "end_use",
     )
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from longarm import listing_dates
 from longarm.model import Citation, ScreeningHit, Transaction
 from longarm.screening import lists, match
 
 
 def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation], list[str]]:
-    """Every party screened against the bundled lists, with the Entity List's listing year applied."""
+    """Every party screened against the lists in service; Entity List listings and footnotes applied by date."""
     lst = lists.current()
     hits: list[ScreeningHit] = []
     findings: list[Citation] = []
     warnings: list[str] = []
-    if tx.as_of > dt.date.fromisoformat(lst.generated_at[:10]):
+    listed_by = dt.date.fromisoformat(lst.generated_at[:10])
+    if tx.as_of > listed_by:
         warnings.append(f"screening used {lst.version}; list changes after that date are not known to longarm")
     for i, party in enumerate(tx.parties):
         matches = match.screen(party.name, party.country, lst)
@@ -27,23 +29,33 @@ def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation],
             )
         for m in matches:
             e = m.entry
-            year = e.earliest_fr_year
-            if e.list_name == "Entity List" and year and tx.as_of.year < year:
-                findings.append(
-                    Citation(
-                        citation="15 CFR 744 Supp. 4",
-                        text=(
-                            f"{party.role} '{party.name}' matches '{m.matched_name}', first cited in the Federal Register "
-                            f"in {year}: not yet listed on {tx.as_of}"
-                        ),
+            footnotes = e.footnotes
+            if e.list_name == "Entity List":
+                status = listing_dates.listing(e.federal_register, tx.as_of, listed_by=listed_by)
+                if status.state is False:
+                    findings.append(
+                        Citation(
+                            citation="15 CFR 744 Supp. 4",
+                            text=f"{party.role} '{party.name}' matches '{m.matched_name}', {status.text}",
+                        )
                     )
-                )
-                continue
-            if e.list_name == "Entity List" and year == tx.as_of.year:
-                warnings.append(
-                    f"parties[{i}]: '{m.matched_name}' was added to the Entity List in {year}; the "
-                    f"exact listing date is not in the bundled list, so the listing is applied"
-                )
+                    continue
+                if status.state is None:
+                    warnings.append(f"parties[{i}]: '{m.matched_name}' {status.text}; the listing is applied")
+                footnotes = []
+                for n in e.footnotes:
+                    fn = listing_dates.footnote(n, e.federal_register, tx.as_of)
+                    if fn.state is False:
+                        findings.append(
+                            Citation(
+                                citation="15 CFR 744 Supp. 4",
+                                text=f"'{m.matched_name}': {fn.text}; the entry is applied without it",
+                            )
+                        )
+                        continue
+                    if fn.state is None:
+                        warnings.append(f"parties[{i}]: '{m.matched_name}' {fn.text}; the footnote is applied")
+                    footnotes.append(n)
             authority = lst.authority.get(e.source) or lists.bundled().authority.get(e.source, {})
             hit = ScreeningHit(
                 party=party.role,
@@ -56,7 +68,7 @@ def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation],
                 license_requirement=e.license_requirement,
                 license_policy=e.license_policy,
                 federal_register=e.federal_register,
-                footnotes=e.footnotes,
+                footnotes=footnotes,
                 lists_version=lst.version,
             )
             hits.append(hit)

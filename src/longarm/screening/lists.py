@@ -5,9 +5,12 @@ citation, programmes and countries, so the rules can apply Entity List footnotes
 
 A list is stored in the compact layout of the bundled file (`fieldKey`: n, a, s, t, c, e, lr,
 lp, pg, fr, u; `tables` for repeated strings). Updated lists live under the data directory
-(`$LONGARM_HOME`, default `~/.local/share/longarm`) in `lists/<id>/list.json`; the file
+(`$LONGARM_HOME`, default `~/.local/share/longarm`) in `lists/<id>/list.json`, `<id>` being the
+start of the SHA-256 of the list's content (never a name taken from the file); the file
 `lists/current` names the one in service and is replaced atomically, so a failed or partial
-update leaves the previous list in service.
+update leaves the previous list in service. An installed list is checked against the SHA-256
+recorded beside it each time it is loaded; a damaged or deleted one is never used (the bundled
+list is, loudly).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,21 +176,66 @@ def lists_dir() -> Path:
     return home() / "lists"
 
 
+LIST_ID = re.compile(r"[0-9a-f]{16}|\d{4}-\d{2}-\d{2}-[0-9a-f]{12}")  # a content hash (older: date-hash)
+
+
+def _warn(message: str) -> None:
+    """Say on stderr, once per process, that the list in service is not the one installed."""
+    if message not in _warned:
+        _warned.add(message)
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+_warned: set[str] = set()
+
+
 @cache
 def _stored(list_id: str, path: str) -> ScreeningList:
-    meta = Path(path).with_name("meta.json")
-    version = json.loads(meta.read_text("utf-8"))["version"] if meta.is_file() else None
-    return from_compact(Path(path).read_bytes(), version=version)
+    """An installed list, its bytes checked against the SHA-256 recorded when it was installed."""
+    folder = Path(path).parent
+    meta_path = folder / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if meta.get("sha256") and meta["sha256"] != digest:
+        raise ValueError(f"its content does not match the SHA-256 recorded when it was installed ({folder}/list.json)")
+    return from_compact(data, version=meta.get("version"))
 
 
-def current() -> ScreeningList:
-    """The list in service: the last successful update, else the bundled list."""
+def service_problem() -> str | None:
+    """Why the list in service is the bundled one although an update was installed (None if it is not)."""
     pointer = lists_dir() / "current"
     try:
         list_id = pointer.read_text("utf-8").strip()
-    except OSError:
-        return bundled()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"{pointer} cannot be read ({e.strerror})"
+    if not LIST_ID.fullmatch(list_id):
+        return f"{pointer} does not name an installed list ({list_id[:40]!r})"
     path = lists_dir() / list_id / "list.json"
-    if not list_id or not path.is_file():
+    if not path.is_file():
+        return f"the list in service ({path}) was deleted"
+    try:
+        _stored(list_id, str(path))
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as e:
+        return f"the list in service ({path}) is damaged: {e}"
+    return None
+
+
+def current() -> ScreeningList:
+    """The list in service: the last successful update, else the bundled list. An installed list
+    that was deleted or damaged is never used: the bundled list is, and stderr says so (once);
+    `lists update` installs a good one again."""
+    pointer = lists_dir() / "current"
+    if not pointer.exists():
         return bundled()
-    return _stored(list_id, str(path))
+    problem = service_problem()
+    if problem:
+        _warn(
+            f"{problem}; screening uses the bundled list ({bundled().version}) instead. "
+            "Run `longarm lists update` to install a list again."
+        )
+        return bundled()
+    list_id = pointer.read_text("utf-8").strip()
+    return _stored(list_id, str(lists_dir() / list_id / "list.json"))

@@ -1,20 +1,26 @@
 """Screening party names against the lists: an index for candidates, a declared score to decide.
 
 Candidates come from an inverted index of normalised tokens (and of adjacent tokens joined, so
-"Hua Wei" finds "Huawei"), with typo-tolerant lookup through a deletion neighbourhood: a query
-never scans the whole list. Each candidate is then scored from named, weighted features, so
-every score can be broken down for a reviewer:
+"Hua Wei" finds "Huawei"; of consonant skeletons, so "משה כהן" finds "Moshe Cohen"; of initials,
+so "CETC" finds its name), with typo-tolerant lookup through a deletion neighbourhood: a query
+never scans the whole list. Each candidate name is then scored part by part, so every score can
+be read by a reviewer:
 
-    token score   = harmonic mean of the rare-word-weighted (IDF) share of the query's tokens
-                    matched in the candidate and of the candidate's tokens matched in the query;
-                    tokens match on Jaro-Winkler similarity >= 0.90
-    - 0.12        per unmatched token on either side (a different business word, city or
-                    person is a different party: "Mwangi & Sons" is not "Mwangi & Daughters")
-    x 0.5         when the numbers in the names differ (numbered vessels and SPVs)
-    + 0.02/-0.03  legal forms equal / different (when both names have one)
-    + 0.03/-0.05  the given country is / is not among the entry's countries
+    aligned words   each query word paired with the listed word most like it (graded, length-aware
+                    similarity, see `similarity`); the score is the weighted average over the aligned
+                    pairs and the extra words, a word weighing by its rarity in the list (IDF)
+    extra words     an extra word on either side counts in full, a place name (city, branch) at 0.3
+    partial query   every query word found in the listed name and one of them rare: the listed
+                    party is found whatever else its name holds ("Huawei", "Inspur")
+    listed inside   every word of a listed name found in a longer query (branches, middle names)
+    acronym         a one-word query equal to the initials of the listed name
+    order           words aligned out of order: -0.10 (-0.20 for a person: "Saleh Ibrahim")
+    places          a different place on each side ("Beijing X" vs "Hangzhou X"): -0.15
+    x 0.5           when the numbers in the names differ (Star II is not Star III)
+    legal forms     different families -0.03; forms of two jurisdictions (GmbH vs Sdn Bhd) -0.20
+    country         applied afterwards (`adjust_for_country`): +0.03 inside, -0.05 outside
 
-A name made only of legal forms ("CORP", "LLC") has no tokens and matches nothing.
+A name made only of legal forms ("CORP", "LLC") has no words and matches nothing.
 """
 
 from __future__ import annotations
@@ -24,26 +30,40 @@ import heapq
 import marshal
 import math
 import os
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
-
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
-from longarm.screening.normalize import Name, normalize
+from longarm.screening.normalize import GENERIC, PLACES, Name, names, normalize
+from longarm.screening.similarity import is_ending, skeleton_sim, skeletons, token_sim
 
 THRESHOLD = 0.85
-TOKEN_MATCH = 0.90
-UNMATCHED_PENALTY = 0.12
+ALIGN_FLOOR = 0.55  # token pairs less alike than this are not aligned
+PLACE_COST = 0.3
+QUERY_EXTRA = 1.0
+LISTED_EXTRA = 1.0
 NUMBER_FACTOR = 0.5
-CANDIDATES = 40
-RARE_DF = 800  # a term in more names than this only adds weight to candidates
+ORDER_PENALTY = 0.10
+PERSON_ORDER_PENALTY = 0.20
+PLACE_CONFLICT = 0.15
+FORM_DIFFERS = 0.03
+JURISDICTION_CONFLICT = 0.20
+INITIALS = 0.85  # "A.D." against "Anton Daniel"
+ACRONYM = 0.88  # a one-word name equal to the initials of the other
+ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
+PARTIAL_FLOOR = 0.86  # a partial query's score is at least this plus 0.14 x its plain score
+RARE_WORD_DF = 400  # a word in at most this many listed names can stand for the party alone
+COMMON_WORD_DF = 40  # ... unless it is a generic word, which must be rarer than this
 COUNTRY_BONUS = 0.03  # added when the given country is among the entry's
 COUNTRY_MALUS = 0.05  # taken off when it is not
-PRUNE = 0.66  # share of the query's weight a candidate must share to be able to reach THRESHOLD
+CANDIDATES = 40
+ONE_WORD_CANDIDATES = 600
+RARE_DF = 800  # a term in more names than this only adds weight to candidates
+PRUNE = 0.6  # share of the query's weight a candidate must share to be able to reach THRESHOLD
+CROSS_SCRIPTS = ("abjad", "hangul", "burmese")
+ENTRY_TYPES = {"Individual": "person", "Entity": "organization", "Vessel": "vessel", "Aircraft": "aircraft"}
 
 
 @dataclass(frozen=True)
@@ -73,27 +93,8 @@ def _without_place(name: str) -> str:
     return ",".join(parts).strip()
 
 
-_PAREN = re.compile(r"\(([^)]*)\)")
-_ACRONYM = re.compile(r"^[A-Z0-9&.\-]{2,10}$")
-
-
-def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
-    """Join runs of up to four adjacent tokens whose concatenation is a token of the other name
-    ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu")."""
-    if len(tokens) < 2:
-        return tokens
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for j in range(min(len(tokens), i + 4), i + 1, -1):
-            if "".join(tokens[i:j]) in other:
-                out.append("".join(tokens[i:j]))
-                i = j
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return tuple(out)
+def _initials(tokens: tuple[str, ...]) -> str:
+    return "".join(t[0] for t in tokens if not t.isdigit())
 
 
 class Index:
@@ -108,30 +109,32 @@ class Index:
         self._plain: list[tuple] = []  # type: ignore[type-arg]
         self.entry_of: list[int] = []
         self.raw: list[str] = []
+        self.types: list[str | None] = []
         postings: dict[str, list[int]] = defaultdict(list)
         el = [i for i, s in enumerate(lst.tables["sources"]) if s.startswith("Entity List")]
-        for ei, r in enumerate(lst.records):
-            variants = {r["n"], *r.get("a", ())}
-            origin = {v: v for v in variants}
-            if r["s"] in el:  # EL names often carry ", City, Province"
-                origin.update({_without_place(v): v for v in variants if "," in v})
-            for v in list(origin):  # "Name (ACRONYM)": the name and the acronym are each a name
-                m = _PAREN.search(v)
-                if m and _ACRONYM.match(m.group(1).strip()):
-                    origin.setdefault(" ".join(_PAREN.sub(" ", v).split()), origin[v])
-                    origin.setdefault(m.group(1).strip(), origin[v])
-            for v in sorted(origin):
-                n = normalize(v)
-                if not n.tokens:
-                    continue
-                nid = len(self._plain)
-                self._plain.append((n.original, n.tokens, tuple(sorted(n.legal_forms)), tuple(sorted(n.numbers))))
-                self.entry_of.append(ei)
-                self.raw.append(origin[v])
-                terms = set(n.tokens) | {a + b for a, b in zip(n.tokens, n.tokens[1:])}
-                for t in terms:
-                    postings[t].append(nid)
-        self.postings = dict(postings)
+        with bulk_load():
+            for ei, r in enumerate(lst.records):
+                etype = ENTRY_TYPES.get(r.get("t") or "")
+                self.types.append(etype)
+                variants = {r["n"], *r.get("a", ())}
+                origin = {v: v for v in variants}
+                if r["s"] in el:  # EL names often carry ", City, Province"
+                    origin.update({_without_place(v): v for v in variants if "," in v})
+                seen: set[tuple] = set()  # type: ignore[type-arg]
+                ntype = etype if etype in ("person", "organization", "vessel") else None
+                for v in sorted(origin):
+                    for n in names(v, ntype):
+                        k = (n.tokens, n.legal_forms, n.numbers)
+                        if k in seen:
+                            continue
+                        seen.add(k)
+                        nid = len(self._plain)
+                        self._plain.append(_plain(n))
+                        self.entry_of.append(ei)
+                        self.raw.append(origin[v])
+                        for t in _terms(n):
+                            postings[t].append(nid)
+        self.postings = {t: ids for t, ids in postings.items()}
         self._finish()
 
     def _finish(self, idf: dict[str, float] | None = None) -> None:
@@ -146,7 +149,7 @@ class Index:
 
     @property
     def deletes(self) -> dict[str, list[str]]:
-        """Each indexed term of five letters or more under each of its one-letter deletions
+        """Each indexed word of five letters or more under each of its one-letter deletions
         (a symmetric-delete typo index); built on the first typo lookup."""
         if self._deletes is None:
             path = self.cache_path.with_suffix(".deletes.marshal") if self.cache_path else None
@@ -158,7 +161,7 @@ class Index:
             if self._deletes is None:
                 table: dict[str, list[str]] = defaultdict(list)
                 for t in self.postings:
-                    if len(t) >= 5:
+                    if len(t) >= 5 and t.isalpha():
                         for i in range(len(t)):
                             table[t[:i] + t[i + 1 :]].append(t)
                 self._deletes = dict(table)
@@ -168,26 +171,44 @@ class Index:
 
     def state(self) -> tuple:  # type: ignore[type-arg]
         """Plain data (marshal-able) from which the index is restored without re-normalising."""
-        return (self._plain, self.entry_of, self.raw, self.postings, self.idf)
+        return (self._plain, self.entry_of, self.raw, self.types, self.postings, self.idf)
 
     def _restore(self, state: tuple) -> None:  # type: ignore[type-arg]
-        self._plain, self.entry_of, self.raw, self.postings, idf = state
+        self._plain, self.entry_of, self.raw, self.types, self.postings, idf = state
         self._finish(idf)
 
     def name(self, nid: int) -> Name:
         """The normalised name `nid` (built on demand: only candidates are ever scored)."""
-        o, t, f, n = self._plain[nid]
-        return Name(o, tuple(t), frozenset(f), frozenset(n))
+        return _unplain(self._plain[nid])
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.max_idf)
+
+    @lru_cache(maxsize=10_000)
+    def leading_share(self, token: str) -> float:
+        """The share of the listed names holding `token` in which it comes first (after a place):
+        high for a brand ("Huawei ..."), low for a generic word ("... Steel Complex")."""
+        ids = self.postings.get(token, [])
+        lead = 0
+        for nid in ids:
+            toks = self._plain[nid][0]
+            k = 0
+            while k < len(toks) - 1 and toks[k] in PLACES:
+                k += 1
+            lead += toks[k] == token if k < len(toks) else 0
+        return lead / len(ids) if ids else 0.0
+
+    def df(self, token: str) -> int:
+        """In how many listed names a word occurs."""
+        ids = self.postings.get(token)
+        return len(ids) if ids else 0
 
     @lru_cache(maxsize=100_000)
     def _similar_terms(self, term: str) -> tuple[str, ...]:
         """The term itself if indexed, else indexed terms one edit (or one transposition) away."""
         if term in self.postings:
             return (term,)
-        if len(term) < 5:
+        if len(term) < 5 or not term.isalpha():
             return ()
         table = self.deletes
         found = set(table.get(term, ()))  # a letter was dropped from the query
@@ -196,23 +217,37 @@ class Index:
             if d in self.postings:  # a letter was added to the query
                 found.add(d)
             found.update(table.get(d, ()))  # a letter was changed or swapped
-        return tuple(sorted(t for t in found if Levenshtein.distance(t, term, score_cutoff=2) <= 2))
+        return tuple(sorted(t for t in found if token_sim(t, term) >= 0.8))
 
     def candidates(self, q: Name) -> list[int]:
-        """Name ids sharing (possibly misspelt) tokens with the query, best first.
+        """Name ids sharing (possibly misspelt) words with the query, best first.
 
         Rare terms create candidates; common terms (in more than RARE_DF names) only add weight
         to candidates already found, unless the query has nothing else. A candidate that cannot
         share PRUNE of the query's weight cannot reach THRESHOLD and is dropped unscored.
         """
-        joined = {a + b for a, b in zip(q.tokens, q.tokens[1:])} - set(q.tokens)
+        toks = q.tokens
+        joined = {a + b for a, b in zip(toks, toks[1:])} | {a + b + c for a, b, c in zip(toks, toks[1:], toks[2:])}
+        joined -= set(toks)
         terms: list[tuple[float, list[int]]] = []
-        for term in [*set(q.tokens), *joined]:
-            # single tokens may be misspelt; joined pairs ("hua"+"wei") are looked up exactly
-            found = self._similar_terms(term) if term not in joined else ((term,) if term in self.postings else ())
-            w = self.weight(term)  # the query term's own weight, as the score uses it
+        for term in dict.fromkeys(toks):
+            w = self.weight(term)
+            found = self._similar_terms(term)
             terms += [(w, self.postings[t]) for t in found]
-        floor = PRUNE * sum(self.weight(t) for t in _merge_runs(q.tokens, joined & self.postings.keys()))
+            if q.script in CROSS_SCRIPTS:
+                for sk in skeletons(term):
+                    if len(sk) >= 2 and "~" + sk in self.postings:
+                        terms.append((w, self.postings["~" + sk]))
+                        break
+        for term in joined:
+            if term in self.postings:
+                terms.append((self.weight(term), self.postings[term]))
+        if len(toks) == 1 and 3 <= len(toks[0]) <= 8 and toks[0].isalpha():
+            ac = "^" + toks[0]
+            if ac in self.postings:
+                terms.append((self.weight(toks[0]), self.postings[ac]))
+        merged = _merge_runs(toks, joined & self.postings.keys())
+        floor = PRUNE * sum(self.weight(t) for t in merged)
         # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
         # the floor, cannot be a candidate; so only those terms create candidates
         terms.sort(key=lambda x: (-x[0], len(x[1])))
@@ -232,10 +267,11 @@ class Index:
                 if nid in members:
                     acc[nid] += w
         kept = [nid for nid, w in acc.items() if w >= floor]
-        size = len(q.tokens) - sum(1 for t in joined if t in self.postings)
+        size = len(merged)
         plain = self._plain
+        limit = ONE_WORD_CANDIDATES if size == 1 else CANDIDATES
         # best shared weight first; among equals, names of about the query's length
-        return heapq.nsmallest(CANDIDATES, kept, key=lambda nid: (-acc[nid], abs(len(plain[nid][1]) - size)))
+        return heapq.nsmallest(limit, kept, key=lambda nid: (-acc[nid], abs(len(plain[nid][0]) - size)))
 
     def _members(self, ids: list[int]) -> frozenset[int]:
         key = id(ids)
@@ -261,19 +297,23 @@ class Index:
         return self._screened[key]
 
     def _screen(self, name: str, type: str | None) -> list[Match]:
-        q = normalize(name)
-        if not q.tokens:
+        queries = names(name, type)
+        if not queries:
             return []
         best: dict[int, tuple[float, str, str]] = {}
-        for nid in self.candidates(q):
-            ei = self.entry_of[nid]
-            s = score(q, self.name(nid), self.weight)
-            held = best.get(ei)
-            primary = self.raw[nid] == self.lst.records[ei]["n"]
-            if s.value >= THRESHOLD - COUNTRY_BONUS and (
-                held is None or s.value > held[0] or (s.value == held[0] and primary)
-            ):
-                best[ei] = (s.value, self.raw[nid], s.explanation)
+        for q in queries:
+            for nid in self.candidates(q):
+                ei = self.entry_of[nid]
+                if type and self.types[ei] and self.types[ei] != type:
+                    continue
+                s = score(q, self.name(nid), self.weight, type or self.types[ei], self.df)
+                held = best.get(ei)
+                primary = self.raw[nid] == self.lst.records[ei]["n"]
+                if s.value >= THRESHOLD - COUNTRY_BONUS and (
+                    held is None or s.value > held[0] or (s.value == held[0] and primary)
+                ):
+                    expl = s.explanation if len(queries) == 1 else f"as {q.original!r}: {s.explanation}"
+                    best[ei] = (s.value, self.raw[nid], expl)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [Match(self.lst.entry(ei), raw, v, expl, ei) for ei, (v, raw, expl) in ranked]
 
@@ -282,6 +322,33 @@ class Index:
         self._remembered[(name, country)] = [
             Match(self.lst.entry(ei), raw, score, expl, ei) for ei, raw, score, expl in found
         ]
+
+
+def _plain(n: Name) -> tuple:  # type: ignore[type-arg]
+    return (
+        n.tokens,
+        tuple(sorted(n.legal_forms)),
+        tuple(sorted(n.numbers)),
+        n.stripped,
+        n.script,
+        tuple(sorted(n.jurisdictions)),
+        tuple(sorted(n.generics)),
+        n.original,
+    )
+
+
+def _unplain(p: tuple) -> Name:  # type: ignore[type-arg]
+    t, f, n, s, sc, j, g, o = p
+    return Name(o, tuple(t), frozenset(f), frozenset(n), tuple(s), sc, frozenset(j), frozenset(g))
+
+
+def _terms(n: Name) -> set[str]:
+    t = n.tokens
+    terms = set(t) | {a + b for a, b in zip(t, t[1:])} | {a + b + c for a, b, c in zip(t, t[1:], t[2:])}
+    terms |= {"~" + sk for tok in t for sk in skeletons(tok) if len(sk) >= 2}
+    if 3 <= len(t) <= 8:
+        terms.add("^" + _initials(t))
+    return terms
 
 
 def adjust_for_country(matches: list[Match], country: str | None) -> list[Match]:
@@ -305,50 +372,176 @@ def adjust_for_country(matches: list[Match], country: str | None) -> list[Match]
     return out
 
 
+def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+    """Join runs of up to four adjacent tokens whose concatenation is a token of the other name
+    ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu")."""
+    if len(tokens) < 2 or not other:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + 4), i + 1, -1):
+            if "".join(tokens[i:j]) in other:
+                out.append("".join(tokens[i:j]))
+                i = j
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
+def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: bool = False) -> tuple[str, ...]:
+    """Join runs of short adjacent tokens (syllables, a split word) that together are like one
+    token of the other name ("sam seong" ~ "samsung", "casinov a" ~ "casinova")."""
+    if len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    i = 0
+    long_other = [u for u in other if len(u) >= 4]
+    while i < len(tokens):
+        for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
+            run = tokens[i:j]
+            if any(t.isdigit() for t in run) or min(len(t) for t in run) > 5:
+                continue
+            cat = "".join(run)
+            if cat in other:
+                continue
+            like = any(token_sim(cat, u) >= 0.85 for u in long_other if abs(len(u) - len(cat)) <= 2)
+            if not like and cross:
+                like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
+            if like:
+                if all(token_sim(t, u) < 0.9 for t in run for u in other):
+                    out.append(cat)
+                    i = j
+                    break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
+def _align(qt: tuple[str, ...], ct: tuple[str, ...], cross: bool) -> list[tuple[int, int, float]]:
+    """Pairs (query word, listed word, similarity), most alike first, each word used once."""
+    sims = []
+    for i, t in enumerate(qt):
+        for j, u in enumerate(ct):
+            s = token_sim(t, u)
+            if cross and s < 0.95:
+                s = max(s, skeleton_sim(t, u))
+            if s >= ALIGN_FLOOR:
+                sims.append((s, -abs(i - j), i, j))
+    sims.sort(reverse=True)
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    pairs = []
+    for s, _, i, j in sims:
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            pairs.append((i, j, s))
+    return pairs
+
+
+def _generic(token: str) -> bool:
+    return token in PLACES or token in GENERIC
+
+
 def score(
     q: Name,
     c: Name,
-    weight,
-    country: str | None = None,  # type: ignore[no-untyped-def]
-    countries: tuple[str, ...] = (),
+    weight,  # type: ignore[no-untyped-def]
+    type: str | None = None,
+    df=None,  # type: ignore[no-untyped-def]
 ) -> Score:
-    """How alike two normalised names are, with the features that made the score."""
+    """How alike two normalised names are (q the query, c the listed name), part by part."""
     if not q.tokens or not c.tokens:
         return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
-    qt = tuple(dict.fromkeys(_merge_runs(q.tokens, set(c.tokens))))
-    ct = tuple(dict.fromkeys(_merge_runs(c.tokens, set(qt))))
-    pairs = []
-    used: dict[int, float] = {}
-    for t in qt:
-        best, best_j = 0.0, -1
-        for j, u in enumerate(ct):
-            if j in used:
-                continue
-            sim = (
-                1.0
-                if t == u
-                else (0.0 if (t in q.numbers or u in c.numbers) else JaroWinkler.normalized_similarity(t, u))
-            )
-            if sim > best:
-                best, best_j = sim, j
-        if best >= TOKEN_MATCH:
-            used[best_j] = best
-            pairs.append((t, ct[best_j], best))
-        else:
-            pairs.append((t, None, 0.0))
-    matched_q = sum(weight(t) * s for t, u, s in pairs if u)
-    cover_q = matched_q / sum(weight(t) for t in qt)
-    cover_c = sum(weight(ct[j]) * s for j, s in used.items()) / sum(weight(u) for u in ct)
-    token_score = 0.0 if cover_q + cover_c == 0 else 2 * cover_q * cover_c / (cover_q + cover_c)
-    unmatched = sum(1 for _, u, _ in pairs if u is None) + (len(ct) - len(used))
-    value = token_score - UNMATCHED_PENALTY * unmatched
-    notes = [
-        f"{sum(1 for p in pairs if p[1])} of {len(qt)} query tokens matched "
-        f"({', '.join(f'{t}={u} {s:.2f}' if u else f'{t} unmatched' for t, u, s in pairs)})",
-        f"{len(used)} of {len(ct)} listed tokens matched",
-    ]
-    if unmatched:
-        notes.append(f"-{UNMATCHED_PENALTY * unmatched:.2f} for {unmatched} unmatched token(s)")
+    qt = _merge_runs(q.tokens, set(c.tokens))
+    ct = _merge_runs(c.tokens, set(qt))
+    cross = q.script != c.script and (q.script in CROSS_SCRIPTS or c.script in CROSS_SCRIPTS)
+    if qt != ct:
+        qt = _fuzzy_merge(qt, ct, cross)
+        ct = _fuzzy_merge(ct, qt, cross)
+    pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross)
+    initials = _align_initials(qt, ct, pairs)
+    wq = [weight(t) for t in qt]
+    wc = [weight(u) for u in ct]
+    aligned_q = {i for i, _, _ in pairs}
+    aligned_c = {j for _, j, _ in pairs}
+    num = den = 0.0
+    for i, j, s in pairs:
+        pw = (wq[i] + wc[j]) / 2
+        num += pw * s
+        den += pw
+    for i, js in initials:  # "A.D." against "Anton Daniel"
+        pw = (wq[i] + sum(wc[j] for j in js)) / 2
+        num += pw * INITIALS
+        den += pw
+        aligned_q.add(i)
+        aligned_c.update(js)
+    extra_q = [i for i in range(len(qt)) if i not in aligned_q]
+    extra_c = [j for j in range(len(ct)) if j not in aligned_c]
+    for i in extra_q:
+        den += QUERY_EXTRA * wq[i] * (PLACE_COST if qt[i] in PLACES else 1.0)
+    for j in extra_c:
+        den += LISTED_EXTRA * wc[j] * (PLACE_COST if ct[j] in PLACES else 1.0)
+    base = num / den if den else 0.0
+    value = base
+    words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
+    words += "".join(f", {qt[i]}={' '.join(ct[j] for j in js)} (initials) {INITIALS:.2f}" for i, js in initials)
+    notes = [f"aligned {words.lstrip(', ') or 'nothing'}"]
+    if extra_q:
+        notes.append("extra query words " + ", ".join(qt[i] for i in extra_q))
+    if extra_c:
+        notes.append("extra listed words " + ", ".join(ct[j] for j in extra_c))
+    notes.append(f"weighted average {base:.2f}")
+    strong = [(i, j, s) for i, j, s in pairs if s >= 0.85]
+    if df is not None and not extra_q and len(strong) == len(qt) and extra_c:
+        rare = [qt[i] for i, j, s in strong if s == 1.0 and _rare(qt[i], ct[j], df)]
+        if rare:
+            value = max(value, PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * base)
+            notes.append(f"every query word is in the listed name, {rare[0]!r} rare: partial name {value:.2f}")
+    elif df is not None and not extra_c and len(strong) == len(ct) and len(ct) >= 2 and extra_q:
+        rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df)]
+        named_extra = [qt[i] for i in extra_q if not _generic(qt[i])]
+        if rare and len(named_extra) <= 2:
+            value = max(value, THRESHOLD + 0.1 * base)
+            notes.append(f"the whole listed name is in the query: {value:.2f}")
+    for one, many, side in ((qt, ct, "listed"), (ct, qt, "query")):
+        if len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha():
+            if any(len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))):
+                value = max(value, ACRONYM)
+                notes.append(f"{one[0]!r} is the initials of the {side} name: {ACRONYM:.2f}")
+                break
+    endings = [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
+    if endings:
+        value -= ENDING_PENALTY * len(endings)
+        notes.append(
+            "another ending is another name ("
+            + ", ".join(f"{a}/{b}" for a, b in endings)
+            + f"): -{ENDING_PENALTY * len(endings):.2f}"
+        )
+    if len(pairs) >= 2 and q.script == c.script:
+        order = [j for i, j, s in sorted(pairs)]
+        inversions = sum(1 for a in range(len(order)) for b in range(a + 1, len(order)) if order[a] > order[b])
+        if inversions:
+            if type == "person" or (type is None and q.script == "latin" and len(qt) == len(ct) == 2):
+                # a rotation (surname first or last) is how persons are written; a swap of two
+                # given names is another person ("Ibrahim Saleh" / "Saleh Ibrahim")
+                pen = PERSON_ORDER_PENALTY if len(qt) == len(ct) == 2 and min(map(len, qt + ct)) > 1 else 0.0
+                if len(order) > 2 and not _rotation(order):
+                    pen = ORDER_PENALTY
+            else:
+                pen = ORDER_PENALTY
+            if pen:
+                value -= pen
+                notes.append(f"words in another order: -{pen:.2f}")
+    places_q = {qt[i] for i in extra_q if qt[i] in PLACES and qt[i] not in ("branch", "office")}
+    places_c = {ct[j] for j in extra_c if ct[j] in PLACES and ct[j] not in ("branch", "office")}
+    if places_q and places_c:
+        value -= PLACE_CONFLICT
+        notes.append(f"different places ({'/'.join(sorted(places_q))} vs {'/'.join(sorted(places_c))}): -{PLACE_CONFLICT}")
     if q.numbers != c.numbers and (q.numbers or c.numbers):
         value *= NUMBER_FACTOR
         notes.append(
@@ -356,18 +549,64 @@ def score(
             f"{'/'.join(sorted(c.numbers)) or 'none'}): x{NUMBER_FACTOR}"
         )
     if q.legal_forms and c.legal_forms:
-        same = bool(q.legal_forms & c.legal_forms)
-        value += 0.02 if same else -0.03
-        notes.append(
-            f"legal form {'agrees' if same else 'differs'} ({'/'.join(sorted(q.legal_forms))} vs "
-            f"{'/'.join(sorted(c.legal_forms))})"
-        )
-    if country and countries:
-        inside = country in countries
-        value += 0.03 if inside else -0.05
-        notes.append(f"country {country} {'is' if inside else 'is not'} among the entry's ({', '.join(countries)})")
+        if q.jurisdictions and c.jurisdictions and not (q.jurisdictions & c.jurisdictions):
+            value -= JURISDICTION_CONFLICT
+            notes.append(
+                f"legal forms of two jurisdictions ({'/'.join(sorted(q.legal_forms))} vs "
+                f"{'/'.join(sorted(c.legal_forms))}): -{JURISDICTION_CONFLICT:.2f}"
+            )
+        elif not (q.generics & c.generics) and not (q.legal_forms & c.legal_forms):
+            value -= FORM_DIFFERS
+            notes.append(
+                f"legal form differs ({'/'.join(sorted(q.legal_forms))} vs {'/'.join(sorted(c.legal_forms))}): "
+                f"-{FORM_DIFFERS:.2f}"
+            )
+        else:
+            notes.append(f"legal form agrees ({'/'.join(sorted(q.legal_forms))} vs {'/'.join(sorted(c.legal_forms))})")
+    stripped = [s for s in dict.fromkeys(q.stripped + c.stripped)]
+    if stripped:
+        notes.append("stripped " + ", ".join(stripped))
     value = max(0.0, min(1.0, value))
-    return Score(round(value, 4), f"token score {token_score:.2f}; " + "; ".join(notes) + f" -> {value:.2f}")
+    return Score(round(value, 4), "; ".join(notes) + f" -> {value:.2f}")
+
+
+def _rare(t: str, u: str, df) -> bool:  # type: ignore[no-untyped-def]
+    """A word rare enough to stand for a listed party on its own: not a generic business word or a
+    place, and in few listed names (up to RARE_WORD_DF for a word that leads the names it is in,
+    a brand such as Huawei; up to COMMON_WORD_DF otherwise)."""
+    if len(u) < 4 or u.isdigit() or _generic(u):
+        return False
+    n = df(u)
+    if n <= COMMON_WORD_DF:
+        return True
+    leads = getattr(df, "__self__", None)
+    return n <= RARE_WORD_DF and leads is not None and leads.leading_share(u) >= 0.5
+
+
+def _rotation(order: list[int]) -> bool:
+    """Aligned positions that are a rotation of 0..n-1 (a surname moved to the front or back)."""
+    n = len(order)
+    return all(order[(k + 1) % n] == (order[k] + 1) % n for k in range(n)) or sorted(order) != list(range(n))
+
+
+def _align_initials(
+    qt: tuple[str, ...], ct: tuple[str, ...], pairs: list[tuple[int, int, float]]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Unaligned short query tokens that are the initials of a run of unaligned listed words."""
+    used_q = {i for i, _, _ in pairs}
+    used_c = {j for _, j, _ in pairs}
+    out = []
+    for i, t in enumerate(qt):
+        if i in used_q or not (2 <= len(t) <= 4) or not t.isalpha():
+            continue
+        free = [j for j in range(len(ct)) if j not in used_c]
+        for k in range(len(free) - len(t) + 1):
+            js = tuple(free[k : k + len(t)])
+            if all(js[m + 1] == js[m] + 1 for m in range(len(js) - 1)) and _initials(tuple(ct[j] for j in js)) == t:
+                out.append((i, js))
+                used_c.update(js)
+                break
+    return out
 
 
 def cache_dir() -> Path:
@@ -380,7 +619,7 @@ def cache_dir() -> Path:
 def _code_digest() -> str:
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("normalize.py", "match.py", "lists.py"):
+    for name in ("normalize.py", "match.py", "lists.py", "names_data.py", "burmese.py", "similarity.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
 
@@ -428,5 +667,18 @@ def screen(
 
 
 def match(a: str, b: str, type: str | None = None) -> Score:
-    """How alike two party names are (rare-word weights from the list in service)."""
-    return score(normalize(a), normalize(b), index_for().weight)
+    """How alike two party names are, `a` taken as the query and `b` as the listed name (rare-word
+    weights from the list in service); with several names in one string, the best pair."""
+    idx = index_for()
+    qa, qb = names(a, type), names(b, type)
+    if not qa or not qb:
+        return Score(0.0, "a name made only of legal forms, titles or stop words identifies nobody")
+    best: Score | None = None
+    for x in qa:
+        for y in qb:
+            s = score(x, y, idx.weight, type, idx.df)
+            if best is None or s.value > best.value:
+                multi = len(qa) > 1 or len(qb) > 1
+                best = Score(s.value, f"{x.original!r} vs {y.original!r}: {s.explanation}") if multi else s
+    assert best is not None
+    return best

@@ -1,11 +1,26 @@
-"""Name normalisation for screening: the same company spelt any way gives the same tokens.
+"""Name normalisation for screening: the same party written any way gives the same tokens.
 
-Steps: Unicode NFKC; Traditional -> Simplified Chinese (OpenCC); Chinese company-name words to
-English ("技术" -> technology) and the rest of the Chinese to pinyin, one word per run ("华为" ->
-huawei); other scripts to Latin (anyascii); case and punctuation folding; legal forms made
-equivalent ("Co., Ltd." = "Company Limited" = "有限公司" -> ltd); common abbreviations and plurals
-folded ("Technologies", "Tech" -> technology). What remains are the content tokens that identify
-the party, the legal forms, and any numbers (which must agree exactly: vessels, SPVs).
+In order, each step for a reason:
+
+1. Bounded work: at most MAX_CHARS characters and MAX_TOKENS tokens are looked at, so a huge
+   "name" costs no more than a long one.
+2. Clean: control and format characters, symbols (®, ™, emoji) removed; NFKC (full-width and
+   circled digits, Roman-numeral characters); Cyrillic and Greek look-alike letters inside Latin
+   words folded to Latin ("Нuаwеі" -> Huawei).
+3. Aliases split: "A (B)", "A a.k.a. B", "A f/k/a B", "A (ex-B)", "A; B" are several names of one
+   party (`names`); each is normalised on its own and the best pair wins.
+4. Scripts to Latin, one syllable per token where a script writes syllables: Chinese to English
+   business words and pinyin syllables (Traditional folded to Simplified first; "第十四" -> 14),
+   Japanese kana and kanji to Hepburn readings (cutlet), Hangul per syllable (Revised
+   Romanisation, common surname spellings), Burmese by a syllable table, Hebrew and Arabic by
+   consonants (compared later by consonant skeleton), anything else by anyascii.
+5. Words that carry no identity stripped and recorded: party labels ("SHIPPER:"), person titles,
+   vessel prefixes (MV, M/T), legal forms (kept apart: they are compared, not matched).
+6. Tokens: dotted initials joined ("H.u.a.w.e.i", "A.B.C."), generic business words in many
+   languages folded to one English word, abbreviations expanded (Intl, Mfg, Bros, F.lli), number
+   words, ordinals and Roman numerals to digits (numbers must then agree exactly).
+
+No stemming: "Star" and "Stars" stay two words, and word order is kept for the scorer.
 """
 
 from __future__ import annotations
@@ -17,11 +32,17 @@ from functools import cache, lru_cache
 
 from anyascii import anyascii
 
-# Chinese words common in company names, longest first when replacing.
+from longarm.screening import names_data
+from longarm.screening.burmese import romanize as burmese_romanize
+
+MAX_CHARS = 1000  # characters of one name looked at
+MAX_TOKENS = 32  # tokens of one name kept
+MAX_TOKEN = 40  # characters of one token kept
+
+TYPES = ("person", "organization", "vessel")
+
+# Chinese words common in company names, translated before the rest is read as pinyin.
 CHINESE_WORDS = {
-    "股份有限公司": " ltd ",
-    "有限责任公司": " ltd ",
-    "有限公司": " ltd ",
     "集团": " group ",
     "公司": " company ",
     "技术": " technology ",
@@ -37,7 +58,9 @@ CHINESE_WORDS = {
     "控股": " holding ",
     "投资": " investment ",
     "贸易": " trading ",
+    "商贸": " trading ",
     "工业": " industry ",
+    "实业": " industry ",
     "信息": " information ",
     "通信": " communication ",
     "网络": " network ",
@@ -48,20 +71,10 @@ CHINESE_WORDS = {
     "超级计算": " supercomputing ",
     "国家": " national ",
     "中国": " china ",
-    "北京": " beijing ",
-    "上海": " shanghai ",
-    "深圳": " shenzhen ",
-    "广州": " guangzhou ",
-    "天津": " tianjin ",
-    "成都": " chengdu ",
-    "杭州": " hangzhou ",
-    "武汉": " wuhan ",
-    "南京": " nanjing ",
-    "西安": " xian ",
-    "长沙": " changsha ",
-    "苏州": " suzhou ",
-    "香港": " hong kong ",
-    "澳门": " macau ",
+    "航运": " shipping ",
+    "海运": " shipping ",
+    "物流": " logistics ",
+    "进出口": " import export ",
     "分公司": " branch ",
     "实验室": " laboratory ",
     "设备": " equipment ",
@@ -70,115 +83,108 @@ CHINESE_WORDS = {
     "数字": " digital ",
     "智能": " intelligent ",
     "终端": " device ",
-    "服务": " service ",
+    "服务": " services ",
     "云": " cloud ",
-    "研发": " research and development ",
-    "东莞": " dongguan ",
+    "研发": " research development ",
+    "香港": " hong kong ",
+    "澳门": " macau ",
+    "西安": " xian ",
+    "银行": " bank ",
+    "能源": " energy ",
+    "化工": " chemical ",
+    "机械": " machinery ",
+    "仪器": " instrument ",
+    "光电": " optoelectronics ",
+    "航空": " aviation ",
+    "航天": " aerospace ",
 }
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _CHINESE_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_WORDS), key=len, reverse=True)))
-
-# Legal forms, as folded word sequences -> canonical form.
-LEGAL_FORMS = {
-    "company limited": "ltd",
-    "co ltd": "ltd",
-    "co limited": "ltd",
-    "limited": "ltd",
-    "ltd": "ltd",
-    "pte ltd": "ltd",
-    "pvt ltd": "ltd",
-    "private limited": "ltd",
-    "pty ltd": "ltd",
-    "sdn bhd": "sdnbhd",
-    "corporation": "corp",
-    "corp": "corp",
-    "incorporated": "inc",
-    "inc": "inc",
-    "company": "co",
-    "co": "co",
-    "gmbh": "gmbh",
-    "mbh": "gmbh",
-    "llc": "llc",
-    "l l c": "llc",
-    "ag": "ag",
-    "sa": "sa",
-    "s a": "sa",
-    "sarl": "sarl",
-    "s a r l": "sarl",
-    "srl": "srl",
-    "s r l": "srl",
-    "spa": "spa",
-    "s p a": "spa",
-    "kk": "kk",
-    "k k": "kk",
-    "kabushiki kaisha": "kk",
-    "bv": "bv",
-    "b v": "bv",
-    "nv": "nv",
-    "n v": "nv",
-    "plc": "plc",
-    "oy": "oy",
-    "ab": "ab",
-    "as": "as",
-    "a s": "as",
-    "jsc": "jsc",
-    "ojsc": "jsc",
-    "cjsc": "jsc",
-    "pjsc": "jsc",
-    "ooo": "llc",
-    "zao": "jsc",
-    "oao": "jsc",
-    "pao": "jsc",
-    "fze": "fze",
-    "fzco": "fze",
-    "fz llc": "fze",
-    "pty": "pty",
-    "lp": "lp",
-    "llp": "llp",
-    "sas": "sas",
-    "bhd": "sdnbhd",
-    "tbk": "tbk",
-    "pt": "pt",
-    "ltda": "ltda",
-    "sac": "sac",
-    "se": "se",
-    "kft": "kft",
-    "doo": "doo",
-    "d o o": "doo",
-    "sp z o o": "spzoo",
-    "spolka z o o": "spzoo",
-    "limited liability company": "llc",
-    "limited liability partnership": "llp",
-    "s a c": "sac",
-    "pvt": "ltd",
-    "private": "ltd",
-    "joint stock company": "jsc",
-    "public joint stock company": "jsc",
-    "closed joint stock company": "jsc",
-    "open joint stock company": "jsc",
+JAPANESE_WORDS = {
+    "重工業": " heavy industries ",
+    "工業": " industries ",
+    "製作所": " works ",
+    "電機": " electric ",
+    "電気": " electric ",
+    "自動車": " motor ",
+    "銀行": " bank ",
+    "商事": " trading ",
+    "通信": " communication ",
+    "技術": " technology ",
+    "電子": " electronics ",
+    "研究所": " research institute ",
+    "大学": " university ",
+    "産業": " industry ",
+    "海運": " shipping ",
+    "汽船": " steamship ",
+    "物産": " trading ",
+    "貿易": " trading ",
 }
-# Words that only describe the legal form ("Limited Liability Company", "Joint Stock Company"):
-# dropped when the name has a legal form, so a typo in one of them does not leave the others.
-DESIGNATORS = {
-    "liability",
-    "joint",
-    "stock",
-    "jointstock",
-    "public",
-    "closed",
-    "open",
-    "private",
-    "partnership",
-    "limited",
-    "company",
-    "corporation",
+_JAPANESE_RX = re.compile("|".join(sorted(map(re.escape, JAPANESE_WORDS), key=len, reverse=True)))
+KOREAN_WORDS = {
+    "전자": " electronics ",
+    "기술": " technology ",
+    "중공업": " heavy industries ",
+    "산업": " industry ",
+    "무역": " trading ",
+    "해운": " shipping ",
+    "은행": " bank ",
+    "그룹": " group ",
+    "대학교": " university ",
+    "연구소": " research institute ",
+    "회사": " company ",
+    "상사": " trading ",
+    "통신": " communication ",
+    "반도체": " semiconductor ",
+    "물산": " trading ",
+    "항공": " aviation ",
 }
-# Misspelt legal-form words still count as legal forms ("LIMTIED", "COMPNAY").
-FUZZY_FORMS = {"limited": "ltd", "company": "co", "corporation": "corp", "incorporated": "inc"}
-_FORM_RX = re.compile(r"\b(" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r")\b")
+_KOREAN_RX = re.compile("|".join(sorted(map(re.escape, KOREAN_WORDS), key=len, reverse=True)))
+# Common spellings of Korean surnames (the Revised Romanisation differs: 김 gim, 이 i, 박 bak).
+KOREAN_SURNAMES = dict(
+    zip(
+        "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진지엄채원천방공현함변염여추도석선설마길연위표명기반왕금옥육인맹제모탁국",
+        (
+            "kim lee park choi jung kang cho yoon jang lim han oh seo shin kwon hwang ahn song ryu jeon hong ko moon "
+            "yang son bae baek heo yoo nam shim roh ha kwak sung cha joo woo koo min jin ji um chae won chun bang "
+            "kong hyun ham byun yeom yeo choo do seok sun seol ma gil yeon wi pyo myung ki ban wang keum ok yook in "
+            "maeng je mo tak kook"
+        ).split(),
+    )
+)
 
-# Abbreviations and inflections folded to one token.
-SYNONYMS = {
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007"
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_SCRIPTS = [
+    ("cjk", re.compile(f"[{_HAN}{_KANA}]+")),
+    ("hangul", re.compile(f"[{_HANGUL}]+")),
+    ("abjad", re.compile(r"(?:[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]['’]?)+")),
+    ("burmese", re.compile(r"[\u1000-\u109f\uaa60-\uaa7f]+")),
+]
+_KANA_RX = re.compile(f"[{_KANA}]")
+_HAN_RX = re.compile(f"[{_HAN}]+")
+_JAPANESE_MARK = re.compile("株式会社|有限会社|合同会社")
+
+# Look-alike letters from Cyrillic and Greek, folded inside Latin words.
+_LOOKALIKES = str.maketrans(
+    "аАвВеЕкКмМнНоОрРсСтТуУхХіІјЈѕЅԁԛԝүһӏӀαΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ",
+    "aABBeEkKmMhHoOpPcCtTyYxXiIjJsSdqwyhlIaABBeEZZnHiIkKMMvNoOpPtTuYxX",
+)
+_LATIN = re.compile(r"[A-Za-z]")
+_NON_LATIN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
+_LOOKALIKE_ONLY = re.compile(r"^[аАвВеЕкКмМнНоОрРсСтТуУхХіІјЈѕЅԁԛԝүһӏӀαΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ]+$")
+
+_LABELS = re.compile(
+    r"^\s*(?:shipper|consignee|notify(?:\s+party)?|buyer|seller|end[\s-]?user|ultimate\s+consignee|customer|"
+    r"consignor|importer|exporter|beneficiary|applicant|party|attn|attention|sold\s+to|ship\s+to|bill\s+to)"
+    r"\s*[:#]\s*",
+    re.IGNORECASE,
+)
+_VESSEL_PREFIXES = {"mv", "mt", "ms", "ss", "fv", "mts", "mty", "rv", "lng", "lpg", "m v", "m t", "m s", "m y", "s s"}
+_SAFE_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "madame", "mme", "monsieur"}
+_DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![\w]))?")
+_HYPHEN_INITIALS = re.compile(r"(?<![\w.])([^\W\d_])\.\s?-\s?([^\W\d_])\.")
+ABBREVIATIONS = {
     "technologies": "technology",
     "tech": "technology",
     "techn": "technology",
@@ -188,6 +194,7 @@ SYNONYMS = {
     "semiconductors": "semiconductor",
     "intl": "international",
     "int": "international",
+    "internat": "international",
     "univ": "university",
     "inst": "institute",
     "institutes": "institute",
@@ -198,9 +205,11 @@ SYNONYMS = {
     "lab": "laboratory",
     "laboratories": "laboratory",
     "mfg": "manufacturing",
+    "mfr": "manufacturing",
     "eng": "engineering",
     "engg": "engineering",
     "ind": "industry",
+    "inds": "industry",
     "industries": "industry",
     "industrial": "industry",
     "sci": "science",
@@ -208,33 +217,134 @@ SYNONYMS = {
     "scientific": "science",
     "grp": "group",
     "hldgs": "holding",
+    "hldg": "holding",
     "holdings": "holding",
     "svcs": "services",
+    "svc": "services",
     "service": "services",
     "systems": "system",
     "sys": "system",
     "trade": "trading",
     "natl": "national",
+    "nat": "national",
     "dept": "department",
     "mach": "machinery",
+    "bros": "brothers",
+    "md": "muhammad",
+    "mohd": "muhammad",
+    "muhd": "muhammad",
+    "mhd": "muhammad",
+    "res": "research",
+    "indl": "industrial",
+    "trdg": "trading",
+    "techs": "technology",
+    "mfrs": "manufacturing",
+    "bro": "brothers",
+    "fratelli": "brothers",
+    "flli": "brothers",
+    "hermanos": "brothers",
+    "hnos": "brothers",
+    "freres": "brothers",
+    "assn": "association",
+    "assoc": "association",
+    "mgmt": "management",
+    "dev": "development",
+    "devt": "development",
+    "elec": "electric",
+    "chem": "chemical",
+    "chemicals": "chemical",
+    "pharma": "pharmaceutical",
+    "pharmaceuticals": "pharmaceutical",
+    "shpg": "shipping",
+    "navigation": "shipping",
+    "logistic": "logistics",
+    "co": "company",
+    "comp": "company",
+    "cos": "company",
+    "companies": "company",
+    "corp": "corporation",
+    "corporate": "corporation",
     "and": "&",
     "et": "&",
     "und": "&",
     "y": "&",
+    "e": "&",
 }
-_DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d+")
-STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "a", "an", "d", "s"}
+STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "a", "an", "d", "s", "del", "al", "el"}
+ROMAN = {
+    r: str(i)
+    for i, r in enumerate(
+        "i ii iii iv v vi vii viii ix x _ xii xiii xiv xv xvi xvii xviii xix xx xxi xxii xxiii xxiv xxv".split(), 1
+    )
+}
+_MIXED = re.compile(r"^(?:[a-z]{2,}\d+|\d+[a-z]{3,})$")
+_ALNUM = re.compile(r"[a-z]+|\d+")
+# English words kept as written (not folded to a synonym from the many-language table), so that
+# a typo in them still lands near them.
+ENGLISH_WORDS = frozenset(
+    (
+        "trading trade plant factory bureau office works agency association industrial industry group holding "
+        "services center institute university academy research development production enterprise international "
+        "national engineering design system systems complex company corporation management"
+    ).split()
+)
+# Generic business words: in a name, but naming nobody on their own.
+GENERIC = ENGLISH_WORDS | set(ABBREVIATIONS.values()) | {w for v in CHINESE_WORDS.values() for w in v.split()}
+GENERIC |= set(
+    (
+        "technology electronics semiconductor science scientific information communication network software "
+        "manufacturing equipment materials digital intelligent trading logistics shipping import export "
+        "investment holding group industry services system systems engineering energy power aviation "
+        "aerospace supply chain new precision optical machinery instrument chemical electric electronic "
+        "nauchno issledovatelsky proizvodstvennoe obyedinenie predpriyatie gosudarstvennoe federalnoe unitarnoe "
+        "kombinat tsentr institut otkrytoe zakrytoe aktsionernoe obshchestvo kompaniya firma general "
+        "south north east west southern northern eastern western central"
+    ).split()
+)
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|o|a|ª|º)$")
+_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_HAN_NUMBER = re.compile(r"第([〇零一二两三四五六七八九十百0-9]+)|([〇零一二两三四五六七八九十百]+)(?=[号號所院厂廠局])")
+# Words that name a place: an unmatched place costs less (a branch or city suffix), but two
+# different places on the two sides are a conflict (the same name in another city).
+PLACES = frozenset(
+    (
+        "beijing shanghai shenzhen guangzhou tianjin chengdu hangzhou wuhan nanjing xian changsha suzhou dongguan "
+        "chongqing qingdao dalian xiamen hefei jinan shenyang harbin kunming zhengzhou fuzhou ningbo wuxi zhuhai "
+        "foshan hong kong hk macau macao taiwan taipei china prc guangdong jiangsu zhejiang shandong sichuan hubei "
+        "hunan fujian hebei henan anhui liaoning jilin heilongjiang shaanxi shanxi yunnan guizhou guangxi hainan "
+        "xinjiang tibet gansu ningxia qinghai mongolia russia moscow petersburg iran tehran syria damascus iraq "
+        "baghdad lebanon beirut uae dubai sharjah abu dhabi turkey istanbul ankara pakistan karachi lahore "
+        "islamabad india delhi mumbai singapore malaysia kuala lumpur indonesia jakarta thailand bangkok vietnam "
+        "hanoi korea seoul pyongyang japan tokyo osaka germany berlin hamburg munich france paris london uk usa "
+        "america american chinese russian iranian european europe asia asian africa nigeria kenya egypt cairo "
+        "israel armenia belarus minsk kazakhstan uzbekistan kyrgyzstan tajikistan georgia azerbaijan baku ukraine "
+        "kyiv kiev crimea sevastopol netherlands rotterdam amsterdam belgium antwerp italy milan spain cyprus "
+        "limassol greece piraeus canada brazil mexico panama venezuela caracas cuba havana myanmar yangon "
+        "burma cambodia laos philippines manila branch office "
+        "afghanistan albania algeria andorra angola argentina australia austria bahrain bangladesh belgium "
+        "bolivia botswana bulgaria cameroon chile colombia congo croatia czechia denmark ecuador eritrea "
+        "estonia ethiopia finland gabon ghana gibraltar guatemala honduras hungary iceland ireland italy "
+        "jamaica kuwait latvia libya liechtenstein lithuania luxembourg madagascar malawi malta mauritania "
+        "mauritius moldova monaco montenegro morocco mozambique namibia nepal nicaragua norway oman paraguay "
+        "peru poland portugal qatar romania rwanda senegal serbia seychelles slovakia slovenia somalia sudan "
+        "suriname sweden switzerland tanzania tunisia turkiye turkmenistan uganda uruguay yemen zambia "
+        "zimbabwe emirates arabia saudi"
+    ).split()
+)
 
 
 @dataclass(frozen=True)
 class Name:
-    """A party name after normalisation."""
+    """One name of a party after normalisation."""
 
     original: str
     tokens: tuple[str, ...]  # content tokens, in order
-    legal_forms: frozenset[str]
-    numbers: frozenset[str]
+    legal_forms: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    stripped: tuple[str, ...] = ()  # words removed as carrying no identity (titles, labels, prefixes, symbols)
+    script: str = "latin"  # the non-Latin script the name was written in: cjk, hangul, abjad, burmese, other
+    jurisdictions: frozenset[str] = frozenset()  # of its legal forms, where a form belongs to one
+    generics: frozenset[str] = frozenset()  # families of its legal forms (LLC, JSC, ...)
 
     @property
     def joined(self) -> str:
@@ -245,6 +355,325 @@ class Name:
         return " ".join(self.tokens)
 
 
+def clean(text: str) -> tuple[str, list[str]]:
+    """Bounded, control characters and symbols removed, NFKC, look-alike letters folded; with what was removed."""
+    text = text[:MAX_CHARS]
+    removed: list[str] = []
+    if not (text.isascii() and text.isprintable()):
+        out = []
+        for ch in text:
+            cat = unicodedata.category(ch)
+            if cat == "Cc" or cat == "Zl" or cat == "Zp":
+                out.append(" ")
+            elif cat in ("Cf", "Co", "Cs", "Cn") or "\ufe00" <= ch <= "\ufe0f":
+                continue
+            elif cat in ("So", "Sk") and not ("\u2460" <= ch <= "\u24ff" or "\u3200" <= ch <= "\u32ff"):
+                removed.append(ch)
+                out.append(" ")
+            else:
+                out.append(ch)
+        text = unicodedata.normalize("NFKC", "".join(out))
+        if _NON_LATIN_LETTER.search(text):
+            text = _fold_lookalikes(text, removed)
+    return text, removed
+
+
+def _fold_lookalikes(text: str, notes: list[str]) -> str:
+    words = text.split(" ")
+    latin_words = sum(1 for w in words if _LATIN.search(w))
+    out = []
+    for w in words:
+        mixed = _LATIN.search(w) and _NON_LATIN_LETTER.search(w)
+        lone = latin_words and not _LATIN.search(w) and _LOOKALIKE_ONLY.match(w) and latin_words >= len(words) / 2
+        if mixed or lone:
+            folded = w.translate(_LOOKALIKES)
+            if folded != w:
+                notes.append(f"look-alike letters in {w!r} read as {folded!r}")
+            w = folded
+        out.append(w)
+    return " ".join(out)
+
+
+_PAREN = re.compile(r"[(\[{（【]([^()\[\]{}（）【】]*)[)\]}）】]")
+
+
+@cache
+def _split_rx() -> re.Pattern[str]:
+    alts = []
+    for p in names_data.split_phrases():
+        rx = re.escape(p).replace(r"\.", r"\.?").replace(r"\ ", r"\s+")
+        alts.append(rx)
+    return re.compile(r"(?<![^\W_])[\s\-:]*(?:" + "|".join(alts) + r")(?![^\W_])[\s\-:.,]*", re.IGNORECASE)
+
+
+_LEAD_MARK = re.compile(r"^\s*(?:ex|formerly|former|previously|aka|a\.k\.a\.?|f\.k\.a\.?|f/k/a|now|including|incl\.?)\b[\s\-:.,]*", re.I)
+
+
+def split_aliases(text: str) -> list[str]:
+    """The names written in one string: each part around "a.k.a." / "f/k/a" / "formerly" / ";"; of
+    each part, the name without its parentheses, a parenthesised name at its end ("Huawei
+    Technologies Co., Ltd. (HiSilicon)", "ARBEL EXPRESS (ex-SARONIC EXPRESS)") and the part with
+    the parentheses read inline. A parenthesis inside a name ("CASC (...) 1st Academy") qualifies
+    the words before it and is read inline only."""
+    out: list[str] = []
+
+    def add(s: str) -> None:
+        s = " ".join(s.split()).strip(" ,;:-")
+        if s and s not in out:
+            out.append(s)
+
+    rx = _split_rx()
+    outside_parts = [p for p in rx.split(_PAREN.sub(lambda m: " " * len(m.group(0)), text)) if p.strip(" ,;:-")]
+    if len(outside_parts) > 1 and ";" not in text and not _PAREN.search(text):
+        for p in outside_parts:
+            add(p)
+        return out
+    for part in re.split(r";", text):
+        pieces = [p for p in rx.split(part) if p.strip(" ,;:-")] if not _PAREN.search(part) else [part]
+        for piece in pieces:
+            groups = list(_PAREN.finditer(piece))
+            if not groups:
+                add(piece)
+                continue
+            add(_PAREN.sub(" ", piece))
+            last = groups[-1]
+            tail = piece[last.end() :].strip(" .,;:-")
+            if not tail or _only_form(tail):
+                inner = _LEAD_MARK.sub("", last.group(1))
+                for p in rx.split(inner):
+                    add(p)
+            add(_PAREN.sub(lambda m: " " + _LEAD_MARK.sub("", m.group(1)) + " ", piece))
+    return out
+
+
+def _only_form(text: str) -> bool:
+    words = names_data.fold_ascii(text)
+    return bool(words) and words in names_data.legal_forms()
+
+
+@lru_cache(maxsize=200_000)
+def names(text: str, type: str | None = None) -> tuple[Name, ...]:
+    """Every name in `text` (aliases split), each normalised; names without content tokens left out."""
+    text, removed = clean(text)
+    found: list[Name] = []
+    parts = split_aliases(text)
+    for i, part in enumerate(parts):
+        n = _normalize(part, type, tuple(removed))
+        if not n.tokens or any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
+            continue
+        if 0 < i < len(parts) - 1 and len(parts) > 1 and not _identifies(n):
+            continue  # "(Beijing)" or "(Holding)" alone names nobody
+        found.append(n)
+    return tuple(found)
+
+
+def _fields(n: Name) -> tuple:  # type: ignore[type-arg]
+    return (n.tokens, n.legal_forms, n.numbers, n.stripped, n.script, n.jurisdictions, n.generics)
+
+
+def _identifies(n: Name) -> bool:
+    return any(t not in PLACES and t not in GENERIC and not t.isdigit() for t in n.tokens)
+
+
+@lru_cache(maxsize=200_000)
+def normalize(text: str, type: str | None = None) -> Name:
+    """The normalised form of one party name (no alias splitting: see `names`)."""
+    cleaned, removed = clean(text)
+    n = _normalize(cleaned, type, tuple(removed))
+    return Name(text, *_fields(n))
+
+
+def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
+    original = text
+    stripped: list[str] = [f"symbol {c!r}" if len(c) == 1 else c for c in removed]
+    m = _LABELS.match(text)
+    if m:
+        stripped.append(f"label {m.group(0).strip()!r}")
+        text = text[m.end() :]
+    text = _person_order(text, type)
+    forms: dict[str, names_data.Form] = {}
+    script = "latin"
+    if not text.isascii():
+        text, script = _transliterate(text, forms)
+    text = _HYPHEN_INITIALS.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = re.sub(r"\bf\.\s?lli\b", "fratelli", text, flags=re.I)
+    text = text.casefold().replace("&", " & ").replace("'", "").replace("’", "")
+    text = re.sub(r"[^\w&]+|_", " ", text)
+    raw = text.split()[: MAX_TOKENS * 2]
+    raw = [p[:MAX_TOKEN] for t in raw for p in (_ALNUM.findall(t) if _MIXED.match(t) else (t,))]
+    raw = _strip_prefixes(raw, type, stripped)
+    if type != "person":
+        raw = _strip_forms(raw, forms, stripped)
+    tokens: list[str] = []
+    numbers: set[str] = set()
+    generic = names_data.org_words()
+    words = names_data.number_words()
+    for i, tok in enumerate(raw):
+        tok = ABBREVIATIONS.get(tok, tok)
+        if tok not in ENGLISH_WORDS:
+            tok = generic.get(tok, tok)
+        if tok in STOP:
+            continue
+        if tok == "no" and i + 1 < len(raw) and raw[i + 1].isdigit():
+            continue
+        num = _number(tok, i, raw, type, words, script)
+        if num is not None:
+            tok = num
+        if any(ch.isdigit() for ch in tok):
+            numbers.update(re.findall(r"\d+", tok))
+        tokens.append(tok)
+    tokens = list(dict.fromkeys(tokens))[:MAX_TOKENS]
+    return Name(
+        original,
+        tuple(tokens),
+        frozenset(f.key for f in forms.values()),
+        frozenset(numbers),
+        tuple(stripped),
+        script,
+        frozenset(f.jurisdiction for f in forms.values() if f.jurisdiction),
+        frozenset(f.generic for f in forms.values()),
+    )
+
+
+def _person_order(text: str, type: str | None) -> str:
+    """"SURNAME, Given Names" (the lists' way of writing a person) read as "Given Names SURNAME"."""
+    if type not in ("person", None) or text.count(",") != 1:
+        return text
+    left, right = (p.strip() for p in text.split(","))
+    if not left or not right or len(left.split()) > 4 or len(right.split()) > 5 or any(c.isdigit() for c in text):
+        return text
+    if type == "person" or (left.isupper() and not right.isupper()):
+        return f"{right} {left}"
+    return text
+
+
+def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str, str], script: str) -> str | None:
+    if tok.isdigit():
+        return str(int(tok)) if len(tok) < 12 else tok
+    if tok in words:
+        return words[tok]
+    m = _ORDINAL.match(tok)
+    if m:
+        return str(int(m.group(1)))
+    if tok in ROMAN and i > 0 and type != "person" and script == "latin" and (len(tok) > 1 or i == len(raw) - 1):
+        return ROMAN[tok]
+    return None
+
+
+def _strip_prefixes(raw: list[str], type: str | None, stripped: list[str]) -> list[str]:
+    """Vessel prefixes and person titles at the start carry no identity."""
+    titles = names_data.person_titles()
+    changed = True
+    while changed and len(raw) > 1:
+        changed = False
+        if type != "person":
+            for n in (2, 1):
+                head = " ".join(raw[:n])
+                if len(raw) > n and head in _VESSEL_PREFIXES:
+                    stripped.append(f"vessel prefix {head!r}")
+                    raw, changed = raw[n:], True
+                    break
+        if changed:
+            continue
+        for n in (4, 3, 2, 1):
+            head = " ".join(raw[:n])
+            if len(raw) > n and head in titles and (type == "person" or head in _SAFE_TITLES):
+                stripped.append(f"title {head!r}")
+                raw, changed = raw[n:], True
+                break
+    return raw
+
+
+def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: list[str]) -> list[str]:
+    """Legal forms out of the token list: short ones ("AG", "SA") only at either end, longer ones
+    ("Co Ltd", "Sendirian Berhad", "GmbH") anywhere; misspelt long forms ("LIMTIED") at the end."""
+    table = names_data.legal_forms()
+    out: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        for k in (6, 5, 4, 3, 2, 1):
+            alias = " ".join(raw[i : i + k]) if i + k <= n else ""
+            form = table.get(alias)
+            if form is None:
+                continue
+            rest = raw[i + k :]
+            at_end = all(t in table for t in rest)
+            at_start = i == 0 and bool(rest) and alias in _START_FORMS
+            if k > 1 or len(alias) > 3 or alias in _ANYWHERE_FORMS or at_end or at_start:
+                forms[form.key] = form
+                stripped.append(f"legal form {alias!r}")
+                i += k
+                break
+        else:
+            out.append(raw[i])
+            i += 1
+    while len(out) > 1 and len(out[-1]) >= 6 and out[-1].isalpha():
+        fuzzy = _fuzzy_form(out[-1])
+        if fuzzy is None:
+            break
+        if fuzzy.key != "-":
+            forms[fuzzy.key] = fuzzy
+        stripped.append(f"legal form {out[-1]!r} (misspelt)")
+        out.pop()
+    return out
+
+
+_START_FORMS = {"pt", "ooo", "zao", "oao", "pao", "ao", "tov", "ojsc", "cjsc", "pjsc", "jsc", "cv", "pp", "kk"}
+_ANYWHERE_FORMS = {"ltd", "llc", "inc", "plc", "jsc", "bhd", "sdn", "fze", "fzco", "ojsc", "cjsc", "pjsc"}
+_FUZZY_FORMS = {"limited": "ltd", "company": "company", "corporation": "corp", "incorporated": "inc", "liability": "-"}
+_NOT_FUZZY = {"cooperation", "corporate", "compass", "complex", "compact", "limiter", "liberty"}
+
+
+def _fuzzy_form(tok: str) -> names_data.Form | None:
+    """A misspelt legal-form word at the end of a name ("LIMTIED", "COMLANY")."""
+    from rapidfuzz.distance import OSA
+
+    if tok in _NOT_FUZZY:
+        return None
+    for word, key in _FUZZY_FORMS.items():
+        if abs(len(tok) - len(word)) <= 2 and OSA.distance(tok, word, score_cutoff=2) <= 2:
+            if key == "-":
+                return names_data.Form("-", "", "")
+            return names_data.legal_forms().get(key)
+    return None
+
+
+def _transliterate(text: str, forms: dict[str, names_data.Form]) -> tuple[str, str]:
+    """Non-Latin scripts to Latin, script by script; the main non-Latin script found."""
+    low = text.casefold()
+    for alias, form in names_data.native_forms():
+        if alias in low:
+            if alias.isascii() or re.search(f"[{_HAN}{_HANGUL}]", alias) or "(" in alias:
+                low = low.replace(alias, " ")
+            else:
+                low2 = re.sub(rf"(?<!\w){re.escape(alias)}(?!\w)", " ", low)
+                if low2 == low:
+                    continue
+                low = low2
+            forms[form.key] = form
+    text = low
+    script = "other"
+    if _KANA_RX.search(text) or _JAPANESE_MARK.search(text) or "kk" in forms or "yk" in forms or "gk" in forms:
+        if _HAN_RX.search(text) or _KANA_RX.search(text):
+            return _japanese(text), "cjk"
+    for name, rx in _SCRIPTS:
+        if rx.search(text):
+            script = name
+            if name == "cjk":
+                text = _chinese(text)
+            elif name == "hangul":
+                text = rx.sub(lambda m: " " + _hangul(m.group(0)) + " ", text)
+            elif name == "abjad":
+                text = rx.sub(lambda m: " " + _abjad(m.group(0)) + " ", text)
+            elif name == "burmese":
+                text = rx.sub(lambda m: " " + burmese_romanize(m.group(0)) + " ", text)
+    if not text.isascii():
+        text = anyascii(text)
+    return text, script
+
+
 @cache
 def _t2s():  # type: ignore[no-untyped-def]
     import opencc
@@ -252,82 +681,80 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+def _han_number(s: str) -> str:
+    if s.isdigit():
+        return s
+    total, cur = 0, 0
+    for ch in s:
+        if ch in "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            cur = cur * 10 + _HAN_DIGITS[ch] if ch in _HAN_DIGITS else cur
+    return str(total + cur)
+
+
 def _chinese(text: str) -> str:
+    """Chinese: business words in English, numbers as digits, every other character a pinyin syllable."""
     from pypinyin import lazy_pinyin
 
     text = _t2s().convert(text)
+    text = _HAN_NUMBER.sub(lambda m: f" {_han_number(m.group(1) or m.group(2))} ", text)
     text = _CHINESE_RX.sub(lambda m: CHINESE_WORDS[m.group(0)], text)
-    return _CJK.sub(lambda m: " " + "".join(lazy_pinyin(m.group(0))) + " ", text)
+    return _HAN_RX.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0))) + " ", text)
 
 
-def fold(text: str) -> str:
-    """NFKC; Chinese to pinyin/English; other scripts to Latin; lower case; punctuation to spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    if _CJK.search(text):
-        text = _chinese(text)
-    if not text.isascii():
-        text = anyascii(text)
-    text = text.casefold().replace("&", " & ").replace("'", "")
-    text = re.sub(r"[^\w&]+|_", " ", text)
-    return " ".join(text.split())
+@cache
+def _cutlet():  # type: ignore[no-untyped-def]
+    import cutlet
+
+    k = cutlet.Cutlet()
+    k.use_foreign_spelling = False
+    return k
 
 
-def _fuzzy_form(tok: str) -> str | None:
-    if len(tok) < 6 or not tok.isalpha():
-        return None
-    from rapidfuzz.distance import Levenshtein
-
-    for word, form in FUZZY_FORMS.items():
-        if (
-            word[0] in tok[:2]
-            and abs(len(tok) - len(word)) <= 2
-            and Levenshtein.distance(tok, word, score_cutoff=2) <= 2
-        ):
-            return form
-    return None
+_LONG_VOWELS = [("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e")]
 
 
-def _stem(tok: str) -> str:
-    """A light plural fold so that a misspelt plural lands near its singular."""
-    if len(tok) <= 4 or not tok.isalpha():
-        return tok
-    if tok.endswith("ies"):
-        return tok[:-3] + "y"
-    if tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
-        return tok[:-1]
-    return tok
+def _japanese(text: str) -> str:
+    """Japanese: company words in English, the rest read in Hepburn (long vowels written short)."""
+    text = _JAPANESE_RX.sub(lambda m: JAPANESE_WORDS[m.group(0)], text)
+
+    def read(m: re.Match[str]) -> str:
+        out = _cutlet().romaji(m.group(0), capitalize=False).casefold()
+        for a, b in _LONG_VOWELS:
+            out = out.replace(a, b)
+        return " " + out + " "
+
+    return re.sub(f"[{_HAN}{_KANA}ー]+", read, text)
 
 
-@lru_cache(maxsize=200_000)
-def normalize(text: str) -> Name:
-    """The normalised form of a party name."""
-    folded = fold(text)
-    forms: set[str] = set()
-
-    def strip_form(m: re.Match[str]) -> str:
-        forms.add(LEGAL_FORMS[m.group(1)])
-        return " "
-
-    body = _FORM_RX.sub(strip_form, folded)
-    tokens = []
-    numbers = set()
-    for raw in body.split():
-        form = _fuzzy_form(raw)
-        if form:
-            forms.add(form)
-            continue
-        tok = _stem(SYNONYMS.get(raw, raw))
-        if tok in STOP:
-            continue
-        if not tok.isalpha() and _DIGIT.search(tok):
-            numbers.update(_DIGITS.findall(tok))
-        tokens.append(tok)
-    if forms:
-        tokens = [t for t in tokens if t not in DESIGNATORS] or tokens
-    tokens = list(dict.fromkeys(tokens))  # "Huawei Technologies Co., Ltd. (Huawei)": once is enough
-    return Name(text, tuple(tokens), frozenset(forms), frozenset(numbers))
+def _hangul(run: str) -> str:
+    """Hangul: business words in English, then one token per syllable; a person's surname in its
+    common spelling."""
+    parts = _KOREAN_RX.split(run)
+    words = _KOREAN_RX.findall(run)
+    out = []
+    for i, part in enumerate(parts):
+        syl = [anyascii(ch).casefold() for ch in part]
+        if syl and i == 0 and not words and 2 <= len(part) <= 4 and part[0] in KOREAN_SURNAMES:
+            syl[0] = KOREAN_SURNAMES[part[0]]
+        out.extend(syl)
+        if i < len(words):
+            out.append(KOREAN_WORDS[words[i]].strip())
+    return " ".join(out)
 
 
-def key(text: str) -> str:
-    """The exact-match key: content tokens in order."""
-    return normalize(text).key
+_HEBREW = str.maketrans({"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "kh", "צ": "ts", "ץ": "ts"})
+
+
+_GERESH = re.compile("([גזצתч])['׳’]")
+
+
+def _abjad(run: str) -> str:
+    """Hebrew and Arabic letters to Latin consonants (the vowels are not written)."""
+    run = _GERESH.sub(lambda m: {"ג": "j", "ז": "zh", "צ": "ch", "ת": "t"}.get(m.group(1), m.group(1)), run)
+    return anyascii(run.translate(_HEBREW)).casefold().replace("'", "").replace("`", "")

@@ -5,7 +5,11 @@ Accepted formats (detected from the content; gzip-compressed or not): trade.gov
 trade.gov `consolidated.json` (`{"results": [...]}` or a list of the same records), and
 longarm's compact layout. The new list is written and indexed beside the current one; only
 then does `lists/current` change, by an atomic rename. A list whose row count for any source
-dropped by more than 10 % against the list in service is refused unless forced.
+dropped by more than 10 % against the list in service is refused unless forced. Whatever the
+force, a list is refused that lacks the anchor entries every genuine list holds (ANCHORS) or
+whose names are not diverse (one placeholder repeated), and a compact file's
+`sourceGeneratedAt` must be a plausible date: it only labels the version, next to the content
+hash that names the folder.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import os
 import shutil
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from longarm.errors import InputError, Problem
@@ -28,6 +31,12 @@ from longarm.screening import lists
 from longarm.screening.match import load_index
 
 MAX_DROP = 0.10
+MAX_LIST_BYTES = 512 << 20  # the full consolidated.csv is about 30 MiB
+# Entries every genuine list has carried since 2019 (Huawei and its affiliates, 84 FR 22961): a list
+# must hold an entry on `list` whose name, case and punctuation ignored, contains the words.
+ANCHORS = (("Entity List", "huawei technologies"),)
+MIN_DISTINCT_NAMES = 0.5  # share of entries with a name of their own (the real list: 97 %)
+MAX_SAME_NAME = 0.02  # share of entries one name may take (the real list: 5 of 25,921)
 CSV_REQUIRED = ("source", "name")
 FIELD = "--from"
 
@@ -42,20 +51,27 @@ class UpdateResult:
 
 
 def fetch(source: str, timeout: float = 60.0) -> bytes:
-    """The bytes at a URL (http/https/file) or a local path; gzip is undone."""
+    """The bytes at a URL (http/https/file) or a local path, at most MAX_LIST_BYTES; gzip is undone."""
+    too_big = InputError(Problem(FIELD, f"{source}: larger than {MAX_LIST_BYTES >> 20} MiB; not a screening list"))
     try:
         if source.startswith(("http://", "https://", "file://")):
             with urllib.request.urlopen(source, timeout=timeout) as resp:  # noqa: S310 (user-chosen source)
-                data = resp.read()
+                data = resp.read(MAX_LIST_BYTES + 1)
         else:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as f:
+                data = f.read(MAX_LIST_BYTES + 1)
     except (OSError, ValueError) as e:
         raise InputError(Problem(FIELD, f"cannot read {source}: {e}")) from None
+    if len(data) > MAX_LIST_BYTES:
+        raise too_big
     if data[:2] == b"\x1f\x8b":
         try:
-            data = gzip.decompress(data)
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as z:
+                data = z.read(MAX_LIST_BYTES + 1)
         except (OSError, EOFError) as e:
             raise InputError(Problem(FIELD, f"{source}: damaged gzip file ({e})")) from None
+        if len(data) > MAX_LIST_BYTES:
+            raise too_big
     return data
 
 
@@ -155,7 +171,7 @@ def _from_tradegov_json(records: list[Any], b: _Builder, problems: list[Problem]
         if not name or not source:
             problems.append(Problem(FIELD, f"results[{i}]: {'name' if not name else 'source'} is empty"))
             continue
-        countries = [a.get("country") for a in row.get("addresses") or [] if isinstance(a, dict) and a.get("country")]
+        countries = [str(a["country"]) for a in row.get("addresses") or [] if isinstance(a, dict) and a.get("country")]
         programs = row.get("programs") or []
         b.add(
             name,
@@ -170,6 +186,45 @@ def _from_tradegov_json(records: list[Any], b: _Builder, problems: list[Problem]
             str(row.get("federal_register_notice") or ""),
             str(row.get("source_list_url") or ""),
         )
+
+
+def _plain(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def generated_date(value: Any) -> str:
+    """`sourceGeneratedAt` checked: an ISO date or date-time from 2000 to tomorrow, else InputError."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(Problem(FIELD, f"sourceGeneratedAt {str(value)[:40]!r} is not an ISO date")) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    if not dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= when <= dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
+        raise InputError(Problem(FIELD, f"sourceGeneratedAt {value!r} is not a plausible date (2000 to today)"))
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def content_problems(new: lists.ScreeningList) -> list[Problem]:
+    """Why `new` cannot be a genuine list, whatever its size: anchors missing, names not diverse."""
+    out = []
+    names = [_plain(new.records[i]["n"]) for i in range(len(new))]
+    for list_name, anchor in ANCHORS:
+        if not any(f" {anchor} " in f" {names[i]} " and new.entry(i).list_name == list_name for i in range(len(new))):
+            out.append(Problem(FIELD, f"no {list_name} entry naming {anchor!r}: every genuine list has one; refused"))
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    top, top_n = max(counts.items(), key=lambda kv: kv[1])
+    if len(counts) < MIN_DISTINCT_NAMES * len(names) or top_n > max(20, MAX_SAME_NAME * len(names)):
+        out.append(
+            Problem(
+                FIELD,
+                f"{len(counts):,} distinct names in {len(names):,} entries ({top!r} {top_n:,} times): "
+                "not a genuine list; refused",
+            )
+        )
+    return out
 
 
 def parse(data: bytes) -> tuple[bytes, str]:
@@ -188,8 +243,11 @@ def parse(data: bytes) -> tuple[bytes, str]:
         except ValueError as e:
             raise InputError(Problem(FIELD, f"invalid JSON: {e}")) from None
         if isinstance(doc, dict) and "fieldKey" in doc and "entries" in doc:
-            lists.from_compact(data)  # validates the layout
-            return data, doc.get("sourceGeneratedAt", generated)
+            try:
+                lists.from_compact(data, version="-")  # validates the layout
+            except (KeyError, TypeError, IndexError, AttributeError) as e:
+                raise InputError(Problem(FIELD, f"a damaged compact list ({type(e).__name__}: {e})")) from None
+            return data, generated_date(doc.get("sourceGeneratedAt", generated))
         records = doc.get("results") if isinstance(doc, dict) else doc
         if not isinstance(records, list):
             raise InputError(Problem(FIELD, "JSON has no 'results' list of records"))
@@ -232,9 +290,12 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
     """Replace the list in service with the one at `source`, or leave it untouched and raise."""
     data, generated = parse(fetch(source))
     digest = hashlib.sha256(data).hexdigest()
-    list_id = f"{generated[:10]}-{digest[:12]}"
+    list_id = digest[:16]  # the folder is named by the content, never by text from the file
     new = lists.from_compact(data, version=f"CSL {generated[:10]} ({digest[:12]})")
-    old = lists.current()
+    bad = content_problems(new)
+    if bad:
+        raise InputError(bad)
+    old = lists.current()  # a damaged list in service falls back to the bundled one: the update repairs it
     fell = drops(old.counts, new.counts)
     if fell and not force:
         raise InputError(
@@ -256,6 +317,7 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
         (staging / "list.json").write_bytes(data)
         meta = {
             "id": list_id,
+            "sha256": digest,
             "version": new.version,
             "generated_at": generated,
             "source": source,
@@ -266,10 +328,9 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
         }
         (staging / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
         load_index(new)  # build (and cache) the index before the switch
-        if final.exists():
-            shutil.rmtree(staging)
-        else:
-            os.replace(staging, final)
+        if final.exists():  # the same content installed before (perhaps damaged since): replace it
+            shutil.rmtree(final)
+        os.replace(staging, final)
         pointer = root / f".current.tmp{os.getpid()}"
         pointer.write_text(list_id, "utf-8")
         os.replace(pointer, root / "current")
@@ -296,7 +357,11 @@ def versions() -> list[dict[str, Any]]:
     root = lists.lists_dir()
     if root.is_dir():
         for meta_path in sorted(root.glob("*/meta.json")):
-            meta = json.loads(meta_path.read_text("utf-8"))
-            meta["in_service"] = meta["version"] == cur.version
+            try:
+                meta = json.loads(meta_path.read_text("utf-8"))
+                meta["in_service"] = meta["version"] == cur.version and cur is not b
+            except (OSError, ValueError, KeyError, TypeError):
+                meta = {"id": meta_path.parent.name, "version": "(damaged)", "generated_at": "", "counts": {}}
+                meta["in_service"] = False
             out.append(meta)
     return out

@@ -1,0 +1,76 @@
+"""The independent screening evaluation set (bench/eval/): size, coverage, split, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+EVAL = Path(__file__).resolve().parents[1] / "bench" / "eval"
+
+
+@pytest.fixture(scope="module")
+def build():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("eval_build", EVAL / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_build"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def splits(build):  # type: ignore[no-untyped-def]
+    return {s: build.read_split(EVAL / f"{s}.csv") for s in ("dev", "heldout")}
+
+
+def test_at_least_3000_pairs_with_the_documented_columns(build, splits) -> None:  # type: ignore[no-untyped-def]
+    assert sum(len(rows) for rows in splits.values()) >= 3000
+    for rows in splits.values():
+        assert list(rows[0]) == build.FIELDS
+        assert {r["label"] for r in rows} == {"0", "1"}
+        assert {r["type"] for r in rows} <= {"person", "organization", "vessel", "any"}
+        assert all(r["name1"].strip() and r["name2"].strip() for r in rows)
+
+
+def test_every_class_has_both_labels_in_each_split(build, splits) -> None:  # type: ignore[no-untyped-def]
+    for split, rows in splits.items():
+        seen = defaultdict(set)
+        for r in rows:
+            seen[r["class"]].add(r["label"])
+        assert set(seen) == set(build.CLASSES), split
+        for cls in build.CLASSES:
+            assert seen[cls] == {"0", "1"}, (split, cls)
+
+
+def test_no_entity_is_in_both_splits(splits) -> None:  # type: ignore[no-untyped-def]
+    ents = {s: {r[k] for r in rows for k in ("entity1", "entity2")} for s, rows in splits.items()}
+    assert not ents["dev"] & ents["heldout"]
+    share = len(splits["dev"]) / (len(splits["dev"]) + len(splits["heldout"]))
+    assert 0.35 <= share <= 0.45
+
+
+def test_list_entry_names_a_listed_entry_holding_name2(build, splits) -> None:  # type: ignore[no-untyped-def]
+    entries = json.loads(build.LIST_FILE.read_bytes())["entries"]
+    rows = [r for rows in splits.values() for r in rows if r["list_entry"]]
+    assert len(rows) > 1000
+    for r in rows:
+        e = entries[int(r["list_entry"])]
+        assert r["name2"] in [e["n"], *e.get("a", [])], r["id"]
+
+
+def test_method_carries_the_current_counts(build, splits) -> None:  # type: ignore[no-untyped-def]
+    rows = sorted((r for rows in splits.values() for r in rows), key=lambda r: int(r["id"]))
+    assert build.counts_table(rows) in (EVAL / "METHOD.md").read_text("utf-8")
+
+
+def test_the_build_is_byte_identical(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    build.write(build.Builder().build(), tmp_path)
+    for split in ("dev", "heldout"):
+        rebuilt = hashlib.sha256((tmp_path / f"{split}.csv").read_bytes()).hexdigest()
+        assert rebuilt == hashlib.sha256((EVAL / f"{split}.csv").read_bytes()).hexdigest(), split
