@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/longarm classify --chip nvidia-h800-sxm --as-of 2024-01-01
 	$(BIN)/longarm chips --as-of 2024-01-01
 	$(BIN)/longarm chips --compare huawei-ascend-910c nvidia-h100-sxm
+	mkdir -p demo
 	$(BIN)/longarm chips --plot demo/chips-2024-01-01.png --as-of 2024-01-01
 	$(BIN)/longarm assess examples/h100-to-china-2024.yaml
 	$(BIN)/longarm assess examples/ascend-910c-use-malaysia-2025.yaml

@@ -40,9 +40,9 @@ def quality(split: Path, errors: int) -> dict[str, dict[str, float]]:
         t = r.get("type") or None
         s = match(r["name1"], r["name2"], None if t in (None, "", "any") else t)
         want = r["label"] == "1"
-        per[r["class"]].append((s.value, want))
+        per[r.get("class") or r.get("kind") or ""].append((s.value, want))
         if (s.value >= THRESHOLD) != want:
-            wrong.append((r["class"], r["label"], r["name1"], r["name2"], s.value, s.explanation))
+            wrong.append((r.get("class") or r.get("kind") or "", r["label"], r["name1"], r["name2"], s.value, s.explanation))
     elapsed = time.perf_counter() - t0
     out = {}
     allpairs = [p for v in per.values() for p in v]

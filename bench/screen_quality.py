@@ -154,6 +154,10 @@ def run(split: str, screen_check: bool, limit: int | None) -> dict[str, Any]:
             "baseline_recall": counts([base[k] >= bt for k in idx], cl)["recall"],
             "neg": len(cl) - sum(cl),
         }
+    by_how: dict[str, list[int]] = defaultdict(list)
+    for k, r in enumerate(rows):
+        by_how[f"{r['class']}: {r['how'].split(' (')[0]} [{r['label']}]"].append(k)
+    out["how"] = {h: {"pairs": len(ks), "called_match": sum(preds[k] for k in ks)} for h, ks in sorted(by_how.items())}
     if screen_check:
         entries = list_entries()
         found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -217,10 +221,17 @@ def main() -> None:
     p.add_argument("--split", choices=["dev", "heldout"], default="heldout")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--no-screen", action="store_true", help="skip the screen-level check")
+    p.add_argument(
+        "--by-how", action="store_true", help="also list how often each generator's pairs are called a match"
+    )
     p.add_argument("--limit", type=int, default=None, help="only the first N pairs (a quick look)")
     a = p.parse_args()
     o = run(a.split, not a.no_screen, a.limit)
     print(json.dumps(o, indent=1) if a.json else report(o))
+    if a.by_how and not a.json:
+        print("\n| class: how [label] | pairs | called a match |\n| --- | ---: | ---: |")
+        for h, v in o["how"].items():
+            print(f"| {h} | {v['pairs']} | {v['called_match']} ({v['called_match'] / v['pairs']:.2f}) |")
     sys.stdout.flush()
 
 

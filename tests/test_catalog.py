@@ -8,6 +8,7 @@ import pytest
 
 from longarm import catalog
 from longarm.errors import UnknownChipError
+from tests.conftest import as_json, d
 
 BITS = {
     "dense_fp64_tflops": 64,
@@ -101,3 +102,131 @@ def test_foundry_facts_from_the_catalogue(chip_id, node, hbm):
     chip = catalog.get(chip_id, "item.catalog_id")
     assert chip.process_node_nm == node  # "5nm (XCD) + 6nm (IOD)": the coarsest node named
     assert chip.includes_hbm is hbm
+
+
+# ---- die area known only as a range -------------------------------------------------------
+
+RANGES = list(csv.DictReader(resources.files("longarm.data").joinpath("die_area_ranges.csv").open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("row", RANGES, ids=lambda r: r["id"])
+def test_every_die_area_range_is_sourced_and_only_where_the_area_is_missing(row):
+    chip = catalog.get(row["id"])
+    lo, hi = float(row["lo_mm2"]), float(row["hi_mm2"])
+    assert chip.die_area_mm2 is None  # a range never stands beside a stated figure
+    assert chip.die_area_mm2_range == (lo, hi) and 0 < lo < hi
+    assert row["lo_basis"] and row["hi_basis"] and row["source_quality"]
+    assert all(u.startswith("https://") for u in row["source_urls"].split(";"))
+    lo_pd, hi_pd = chip.performance_density_range
+    assert lo_pd == pytest.approx(chip.tpp / hi) and hi_pd == pytest.approx(chip.tpp / lo)
+    assert chip.performance_density is None
+    assert any(f"{lo:g} to {hi:g} mm²" in c for c in chip.caveats)
+
+
+def test_range_lower_ends_are_the_measured_compute_dies_of_the_notes():
+    # accelerators.csv notes: 910 compute die 456.25 mm2, 910B 665.61 mm2, 910C "2x the 910B compute die"
+    assert catalog.get("huawei-ascend-910").die_area_mm2_range[0] == 456.25
+    assert catalog.get("huawei-ascend-910b4").die_area_mm2_range[0] == 665.61
+    assert catalog.get("huawei-ascend-910c").die_area_mm2_range[0] == pytest.approx(2 * 665.61)
+    assert catalog.get("amd-mi355x").die_area_mm2_range[0] == 8 * 110
+
+
+def test_chips_json_carries_the_range_and_its_source(cli):
+    rows = {r["id"]: r for r in as_json(cli("chips", "--as-of", "2025-06-01", "--json"))}
+    c = rows["huawei-ascend-910c"]
+    assert c["die_area_mm2_range"] == [pytest.approx(1331.22), pytest.approx(3047.22)]
+    assert c["performance_density_range"] == [pytest.approx(12800 / 3047.22), pytest.approx(12800 / 1331.22)]
+    assert c["performance_density"] is None and c["eccn"] == "3A090.a"
+    assert c["die_area_mm2_range_source"]["source_urls"]
+    h100 = rows["nvidia-h100-sxm"]
+    assert h100["die_area_mm2_range"] is None and h100["performance_density_range"] is None
+    assert h100["performance_density"] == pytest.approx(15832 / 814)
+    assert rows["nvidia-b200"]["die_area_mm2_range"] is None  # no sourced lower bound: stays unknown
+
+
+def test_chips_table_shows_the_density_range(cli):
+    out = cli("chips", "--as-of", "2025-06-01").stdout
+    line = next(x for x in out.splitlines() if x.startswith("huawei-ascend-910 "))
+    assert "3.34-8.98" in line and "UNDETERMINED (3A090.a/3A090.b)" in line
+
+
+def test_range_straddling_5_92_is_undetermined_and_asks_for_the_die_area(cli):
+    out = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "UNDETERMINED" and out["candidates"] == ["3A090.a", "3A090.b"]
+    assert out["performance_density"] is None
+    assert any("(item.die_area_mm2)" in q for q in out["questions"])
+    assert "straddles 5.92" in out["reasons"][0]["text"]
+
+
+def test_range_inside_one_eccn_gives_that_eccn_and_says_so(cli):
+    out = as_json(cli("classify", "--chip", "huawei-ascend-910c", "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "3A090.a" and out["questions"] == []
+    assert "the whole range gives 3A090.a" in out["reasons"][0]["text"]
+
+
+def test_range_matters_from_the_day_the_density_test_took_effect(cli):
+    # 2022 text (to 2023-11-16): TPP and I/O only, the 910's TPP 4096 is below 4800
+    before = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2023-11-16", "--json"))
+    on = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2023-11-17", "--json"))
+    assert before["eccn"] == "3A991.p"
+    assert on["eccn"] == "UNDETERMINED" and on["candidates"] == ["3A090.a", "3A090.b"]
+
+
+@pytest.mark.parametrize("area,eccn", [(456.25, "3A090.a"), (1228, "3A090.b"), (4096 / 5.92, "3A090.a")])
+def test_a_given_die_area_settles_what_the_range_left_open(cli, area, eccn):
+    out = as_json(
+        cli("classify", "--chip", "huawei-ascend-910", "--die-area", str(area), "--as-of", "2024-01-01", "--json")
+    )
+    assert out["eccn"] == eccn and out["performance_density"] == pytest.approx(4096 / area)
+
+
+@pytest.mark.parametrize(
+    "span,expected",
+    [
+        ((4.0, 5.92), {"3A090.a", "3A090.b"}),  # the upper end reaches "5.92 or more"
+        ((4.0, 5.919), {"3A090.b"}),  # stops just below it
+        ((5.92, 9.0), {"3A090.a"}),  # starts on it
+        ((1.0, 1.59), {"3A991.p"}),  # below 3A090.b.1's 1.6 throughout
+        ((1.0, 1.6), {"3A090.b", "3A991.p"}),
+    ],
+)
+def test_range_boundaries_follow_the_thresholds(span, expected):
+    from longarm.rules.classification import ICFacts, classify_ic
+
+    f = ICFacts(tpp=4000, performance_density=None, datacenter=True, io_gbs=None, max_tops=None)
+    res = classify_ic(ICFacts(**{**f.__dict__, "performance_density_range": span}), d("2024-01-01"))
+    assert res.candidates == expected
+
+
+# ---- command-line errors --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nvidia-h100-sxm:abc", "id:abc", "nvidia-h100-sxm:-1", "nvidia-h900:2"])
+def test_bad_contains_exits_2_naming_contains(cli, value):
+    proc = cli("classify", "--type", "computer", "--contains", value)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("--contains:")
+
+
+def test_contains_with_count_classifies_the_computer(cli):
+    out = as_json(
+        cli("classify", "--type", "computer", "--contains", "nvidia-h100-sxm:8", "--as-of", "2024-01-01", "--json")
+    )
+    assert out["eccn"] == "4A090.a"
+
+
+def test_plot_into_a_missing_or_non_folder_exits_2_naming_plot(cli, tmp_path):
+    for target in (tmp_path / "missing" / "x.png", tmp_path / "file.txt" / "x.png"):
+        (tmp_path / "file.txt").write_text("not a folder")
+        proc = cli("chips", "--plot", str(target))
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.startswith("--plot:")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_plot_writes_the_picture(cli, tmp_path):
+    target = tmp_path / "plane.png"
+    proc = cli("chips", "--plot", str(target), "--as-of", "2025-06-01")
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["plane.png"]  # no temporary file left behind

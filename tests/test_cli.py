@@ -150,3 +150,30 @@ def test_bad_options_exit_2(args, field):
     proc = run_cli(*args)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith(field), proc.stderr
+
+
+def test_chips_plot_into_a_folder_that_cannot_be_made_is_exit_2_naming_it(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    proc = run_cli("chips", "--plot", str(blocker / "chart.png"), "--as-of", "2024-01-01")
+    assert proc.returncode == 2 and str(blocker) in proc.stderr and "internal error" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_the_sample_pairs_file_runs():
+    res = json.loads(run_cli("match", "--pairs", "examples/pairs.csv", "--json").stdout)
+    assert [r["match"] for r in res] == [True, True, True, True, False, False]
+
+
+def test_the_command_starts_without_the_heavy_libraries():
+    """`longarm --help` stays fast: the engines load inside the commands that use them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, longarm.cli; "
+        "print(sorted(m for m in ('polars', 'pyarrow', 'matplotlib', 'rapidfuzz', 'dask', 'pypinyin', 'opencc', "
+        "'numpy', 'longarm.assess', 'longarm.screening.match', 'longarm.batch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

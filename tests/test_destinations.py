@@ -79,3 +79,61 @@ def test_hong_kong_is_china_from_december_2020():
 )
 def test_country_chart_rows(code, row):
     assert destinations.chart_row(code) == row
+
+
+# ---- membership by date (15 CFR 740 Supp. 1 as dated changes) ------------------------------------
+
+D = dt.date.fromisoformat
+RS_SCOPE = {"groups": ["D:1", "D:4", "D:5"], "exclude_groups": ["A:5", "A:6"]}
+
+
+@pytest.mark.parametrize(
+    "country,group,day_before,day_of,before,after",
+    [
+        ("KH", "D:5", "2026-02-03", "2026-02-04", True, False),  # FR Doc 2026-02262
+        ("NI", "D:5", "2024-03-14", "2024-03-15", False, True),  # FR Doc 2024-05696
+        ("NI", "D:1", "2024-03-14", "2024-03-15", False, True),
+        ("CY", "D:5", "2024-05-29", "2024-05-30", True, False),  # FR Doc 2024-10280
+    ],
+)
+def test_a_dated_change_takes_effect_on_its_date(country, group, day_before, day_of, before, after):
+    assert destinations.membership(country, D(day_before))[group] is before
+    assert destinations.membership(country, D(day_of))[group] is after
+
+
+def test_every_dated_change_names_a_known_source():
+    for change in params.load("country_groups")["changes"]:
+        assert params.source(change["source"])["source_quality"] in ("primary", "secondary")
+        assert change["change"] in ("added", "removed")
+        if change["date"] is None:
+            assert change["text"], "an undated change says what the sources say about it"
+
+
+def test_the_snapshot_is_the_membership_on_and_after_its_date():
+    on = D("2026-07-23")
+    members = params.in_force("country_groups", "groups", on)["members"]
+    for country in ("AE", "KH", "NI", "CY", "CN"):
+        assert destinations.groups_of(country, on) == {g for g, m in members.items() if country in m}
+        assert destinations.unknown_groups(country, on) == set()
+
+
+def test_uae_membership_before_the_snapshot_is_unknown_never_the_snapshot():
+    for day in ("2023-11-17", "2024-06-01", "2026-07-22"):
+        on = D(day)
+        assert destinations.unknown_groups("AE", on) == {"A:5", "D:3", "D:4"}
+        assert destinations.in_scope("AE", RS_SCOPE, on) is None
+        assert "AE" in destinations.membership_question("AE", on)
+    assert destinations.in_scope("AE", RS_SCOPE, D("2026-07-23")) is False
+    # a destination named expressly is in scope whatever its groups
+    assert destinations.in_scope("AE", {**RS_SCOPE, "countries": ["AE"]}, D("2024-06-01")) is True
+
+
+def test_unknown_membership_does_not_spread_to_other_countries():
+    assert destinations.in_scope("CN", RS_SCOPE, D("2024-06-01")) is True
+    assert destinations.in_scope("DE", RS_SCOPE, D("2024-06-01")) is False
+    assert destinations.membership_caveat("DE", D("2024-06-01")) is None
+
+
+def test_changes_between_two_dates():
+    got = {(c["country"], c["group"]) for c in destinations.changes_between(D("2024-01-01"), D("2026-12-31"))}
+    assert got == {("NI", "D:1"), ("NI", "D:5"), ("CY", "D:5"), ("KH", "D:5")}

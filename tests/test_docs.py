@@ -43,3 +43,83 @@ def test_readme_names_the_two_setup_commands():
 def test_country_code_lists_are_found_for_the_yaml_boolean_check():
     found = dict(params._country_lists({"id": "x", "members": {"A:1": ["US", False]}, "scope": {"countries": ["DE"]}}))
     assert found == {"A:1": ["US", False], "countries": ["DE"]}
+
+
+def test_every_transaction_field_and_batch_column_is_described():
+    from longarm.docs import BATCH_DOCS, FIELD_DOCS, batch_columns, transaction_fields
+
+    paths = [p for p, _, _ in transaction_fields()]
+    assert [p for p in paths if not FIELD_DOCS.get(p)] == []
+    assert sorted(set(FIELD_DOCS) - set(paths)) == []  # no description of a field that is gone
+    columns = [c for c, _ in batch_columns()]
+    assert [c for c in columns if not BATCH_DOCS.get(c)] == []
+    assert "| `parties[].name` (required) | text |" in README.read_text("utf-8")
+
+
+def _excerpts(text):
+    """(command, shown lines) for every `$ longarm ...` line of the README's text blocks that shows output."""
+    import re
+    import shlex
+
+    out = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        command, shown = None, []
+        for line in block.splitlines() + ["$ end"]:
+            if line.startswith("$ "):
+                if command and any(s.strip() != "..." for s in shown):
+                    out.append((command, shown))
+                command, shown = shlex.split(line[2:].split("  #")[0])[1:], []
+            else:
+                shown.append(line.rstrip())
+    return out
+
+
+def _matches(output, shown):
+    """`shown` appears in `output` line by line; a `...` line stands for any number of lines."""
+    lines = [line.rstrip() for line in output.splitlines()]
+    pos, gap = 0, False
+    for s in shown:
+        if s.strip() == "...":
+            gap = True
+            continue
+        if gap:
+            while pos < len(lines) and lines[pos] != s:
+                pos += 1
+        if pos >= len(lines) or lines[pos] != s:
+            return f"{s!r} not found where expected"
+        pos, gap = pos + 1, False
+    return None
+
+
+EXCERPT_SECTIONS = ("Quick tour", "Screening parties")
+
+
+def test_readme_excerpts_are_the_real_output():
+    from tests.conftest import run_cli
+
+    sections = README.read_text("utf-8").split("\n## ")
+    excerpts = _excerpts("\n".join(s for s in sections if s.startswith(EXCERPT_SECTIONS)))
+    assert len(excerpts) >= 7
+    for command, shown in excerpts:
+        proc = run_cli(*command)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert _matches(proc.stdout, shown) is None, (command, _matches(proc.stdout, shown))
+
+
+def test_schema_command_prints_the_json_schema_with_descriptions():
+    import json
+
+    from longarm.docs import FIELD_DOCS
+    from tests.conftest import run_cli
+
+    proc = run_cli("schema", "transaction")
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert schema["$schema"].startswith("https://json-schema.org/") and schema["additionalProperties"] is False
+    assert schema["required"] == ["to_country"]
+    assert schema["properties"]["as_of"]["description"] == FIELD_DOCS["as_of"]
+    assert schema["$defs"]["Party"]["properties"]["name"]["description"] == FIELD_DOCS["parties[].name"]
+    out = json.loads(run_cli("schema", "determination").stdout)
+    assert {"outcome", "license_required", "questions", "findings"} <= set(out["properties"])
+    bad = run_cli("schema", "order")
+    assert bad.returncode == 2 and bad.stderr.startswith("SUBJECT") and bad.stdout == ""

@@ -132,3 +132,14 @@ def test_control_list_2026_names_match_their_variants(name):
     hits = foreign_law.screen(name, d("2026-07-24"))
     assert hits and hits[0]["matched_name"] == "Rheinmetall AG" and hits[0]["listed_on"] == "2026-07-24"
     assert foreign_law.screen(name, d("2026-07-23")) == []
+
+
+def test_item_producer_on_chinas_list_is_flagged():
+    tx = Transaction(
+        as_of=d("2025-06-01"),
+        from_country="US",
+        to_country="DE",
+        item=Item(type="other", producer={"name": "Insitu, Inc.", "country": "US"}),
+    )
+    flags = foreign_law.flags(tx)
+    assert [f.measure for f in flags] == ["Export Control Control List"] and "item.producer" in flags[0].text

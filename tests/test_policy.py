@@ -76,6 +76,15 @@ def test_diff_2026_02_04_cambodia_leaves_country_group_d5():
     ]
 
 
+def test_diff_lists_entity_list_additions_on_their_effective_date():
+    def added(a: str, b: str) -> set[str]:
+        changes = diff(d(a), d(b), chips=False)["changes"]
+        return {c["name"] for c in changes if c["key"] == "Entity List" and c["after"] == "listed"}
+
+    assert "Beijing Biren Technology Development Co., Ltd." in added("2023-10-16", "2023-10-17")
+    assert "Beijing Biren Technology Development Co., Ltd." not in added("2023-10-17", "2023-10-18")
+
+
 def test_diff_of_a_date_with_itself_is_empty():
     result = diff(d("2024-06-01"), d("2024-06-01"))
     assert result["changes"] == [] and result["chips"] == []
@@ -142,6 +151,15 @@ def test_whatif_group_move_the_rules_do_not_apply_is_reported():
 def test_whatif_removes_a_country_from_a_group_before_its_dated_change():
     with whatif.applied(["groups.D:5-=KH"]):
         assert "D:5" not in destinations.groups_of("KH", d("2025-06-01"))
+
+
+def test_whatif_keys_shows_each_key_with_the_value_in_force():
+    proc = run_cli("whatif", "--keys", "--as-of", "2023-01-01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["key"]: r for r in as_json(proc)}
+    assert (rows["3A090.a.tpp"]["value"], rows["3A090.a.tpp"]["entry"]) == (4800, "3A090-2022")
+    assert rows["3A090.a.io_gbs"]["value"] == 600 and rows["eccn_3a090_ab.a2_pd"]["value"] is None
+    assert "AE" not in rows["groups.D:5"]["value"]
 
 
 def test_whatif_unknown_key_exits_2_listing_the_valid_keys():

@@ -173,3 +173,62 @@ def test_an_unknown_fact_never_yields_nlr_where_a_known_one_requires_a_license(
     if known.license_required:
         assert unknown_hq.outcome != "NLR"
         assert unknown_uses.outcome != "NLR"
+
+
+# ---- consistency of every determination, over every scenario file and both postures -------------
+
+import pytest  # noqa: E402
+from test_scenarios import CASES  # noqa: E402
+
+from longarm.inputs import transaction  # noqa: E402
+
+GUIDANCE_PRESUMPTION = "high probability that a BIS authorization was required"
+
+
+def consistency_problems(d) -> list[str]:
+    """What makes a determination inconsistent with itself (an empty list when it is sound)."""
+    problems = []
+    if d.outcome == "PROHIBITED" and not (
+        (d.subject_to_ear and d.subject_to_ear_reasons)
+        or any(GUIDANCE_PRESUMPTION in g.text for g in d.general_prohibitions)
+    ):
+        problems.append("PROHIBITED without the reason the item is subject to the EAR or the guidance's presumption")
+    if d.license_required is None and d.outcome not in ("UNDETERMINED", "PROHIBITED"):
+        problems.append("license_required null with a decided outcome")
+    if d.license_required is None and d.subject_to_ear is not None and d.license_requirements:
+        problems.append("license_required null although a requirement applies to an item subject to the EAR")
+    if d.subject_to_ear is False and (d.license_required or d.license_requirements):
+        problems.append("a license requirement for an item not subject to the EAR")
+    if d.subject_to_ear and bool(d.license_required) != bool(d.license_requirements):
+        problems.append("license_required does not match the requirements listed")
+    keys = [(r.citation, r.reason) for r in d.license_requirements]
+    if len(keys) != len(set(keys)):
+        problems.append(f"a requirement is listed twice: {keys}")
+    if d.outcome == "LICENSE_EXCEPTION" and not (d.license_exceptions and d.license_required):
+        problems.append("LICENSE_EXCEPTION without an exception or a requirement")
+    if d.license_exceptions and d.outcome not in ("LICENSE_EXCEPTION", "PROHIBITED"):
+        problems.append(f"an exception is available but the outcome is {d.outcome}")
+    for e in d.license_exceptions:
+        if any(c.status == "not_met" for c in e.conditions):
+            problems.append(f"{e.name} offered with a condition not met")
+        for c in e.conditions:
+            if "not designed or marketed for use in a datacenter" in c.text and d.item.datacenter is False:
+                if c.status != "met":
+                    problems.append(f"{e.name}: datacenter condition {c.status} contradicts item.datacenter")
+        if d.item.datacenter and d.item.eccn.endswith(".a") and e.name in ("NAC", "ACA"):
+            problems.append(f"{e.name} offered for a datacenter .a item")
+    for r in d.license_requirements:
+        if ("742.6(a)(6)" in r.citation or "744.23(a)(3)" in r.citation) and not (
+            r.review_policy and ("742.6(b)(10)" in r.review_policy or "744.23(d)" in r.review_policy)
+        ):
+            problems.append(f"{r.citation} without the review policy of 742.6(b)(10) or 744.23(d)")
+    if d.outcome == "UNDETERMINED" and not d.questions:
+        problems.append("UNDETERMINED without a question")
+    return problems
+
+
+@pytest.mark.parametrize("name,data,expect,source", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("posture", ["text", "enforced"])
+def test_every_scenario_is_consistent_under_both_postures(name, data, expect, source, posture):
+    d = assess(transaction({**data, "posture": posture}))
+    assert consistency_problems(d) == [], d.model_dump_json(indent=1)

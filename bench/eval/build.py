@@ -23,10 +23,12 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import yaml
 from opencc import OpenCC
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 SEED = 20261129
@@ -185,6 +187,8 @@ class ListData:
                 for t in sorted(self.contents[i][k]):
                     if self.df[t] <= 300:
                         self.postings[t].append((i, k))
+        self.folded: dict[str, list[str]] = defaultdict(list)
+        self.refs: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.cluster_content: dict[int, set[frozenset[str]]] = defaultdict(set)
         for i, names in enumerate(self.names):
             for n in names:
@@ -192,6 +196,30 @@ class ListData:
 
     def entity(self, i: int) -> str:
         return f"L{self.cluster[i]}"
+
+    def _other_entity(self, i: int, j: int, mine: frozenset[str], other: frozenset[str]) -> bool:
+        """j is another entity than i, and the two names each have a word the other lacks."""
+        if self.cluster[j] == self.cluster[i] or not (other - mine) or not (mine - other):
+            return False
+        if all(t.isdigit() for t in other ^ mine):
+            return False
+        return not any(c <= other or other <= c for c in self.cluster_content[self.cluster[i]])
+
+    def nearest(self, i: int, name: str) -> tuple[int, str] | None:
+        """The listed name of another entity (same split) closest to `name` letter by letter."""
+        split = split_of(self.entity(i))
+        if not self.folded:
+            for j, names in enumerate(self.names):
+                for k, n in enumerate(names):
+                    self.folded[split_of(self.entity(j))].append(" ".join(tokens(n)))
+                    self.refs[split_of(self.entity(j))].append((j, k))
+        mine = content(name)
+        hits = process.extract(" ".join(tokens(name)), self.folded[split], scorer=fuzz.ratio, limit=30, score_cutoff=60)
+        for _, _, idx in hits:
+            j, k = self.refs[split][idx]
+            if self._other_entity(i, j, mine, self.contents[j][k]):
+                return j, self.names[j][k]
+        return None
 
     def sibling(self, i: int, name: str, rng: random.Random, same_type: bool = True) -> tuple[int, str] | None:
         """A different listed entity (same split) whose name shares words with `name` yet has a
@@ -304,7 +332,7 @@ def lookalike(name: str, rng: random.Random) -> tuple[str, str]:
         out = "".join(HOMOGLYPHS[c] if c in HOMOGLYPHS and rng.random() < 0.5 else c for c in name)
         if out == name:
             return name, ""
-        return out, "homoglyphs (Cyrillic/Greek letters in Latin words)"
+        return out, "homoglyphs, Cyrillic/Greek letters in Latin words"
     if kind == "dotted":
         words = name.split()
         k = max(range(len(words)), key=lambda i: (len(words[i]) if words[i].isalpha() else 0, -i))
@@ -527,8 +555,10 @@ class Builder:
                 break
         return out
 
-    def negative(self, cls: str, how: str, i: int, n1: str, base: str, same_type: bool = True) -> None:
-        sib = self.L.sibling(i, base, self.rng, same_type)
+    def negative(
+        self, cls: str, how: str, i: int, n1: str, base: str, same_type: bool = True, near: bool = False
+    ) -> None:
+        sib = self.L.nearest(i, base) if near else self.L.sibling(i, base, self.rng, same_type)
         if sib:
             j, m = sib
             self.add(n1, m, self.L.type[i], 0, cls, how, self.L.entity(i), self.L.entity(j))
@@ -732,7 +762,7 @@ class Builder:
             if q == n:
                 continue
             self.add(q, n, self.L.type[i], 1, "typo", f"typo-{edits} ({ops})", self.L.entity(i), self.L.entity(i))
-            self.negative("typo", f"typo-{edits} of a name vs a sibling entity", i, q, n)
+            self.negative("typo", f"typo-{edits} of a name vs the closest other listed name", i, q, n, near=True)
         # real near-identical words: two listed entities whose names differ in one word by 1-2 letters
         by_rest: dict[tuple[str, ...], list[tuple[int, str, str]]] = defaultdict(list)
         for i, names in enumerate(self.L.names):
@@ -970,7 +1000,7 @@ class Builder:
         for k, (i, n) in enumerate(orgs):
             e = self.L.entity(i)
             dot = "." if k % 2 else ""
-            q = abbr_re.sub(lambda m, dot=dot: ABBREVIATIONS[m.group(1)] + dot, n)
+            q = abbr_re.sub(partial(_abbreviate, dot), n)
             self.add(q, n, self.L.type[i], 1, "initials", "words abbreviated", e, e)
             self.negative("initials", "words abbreviated; vs a sibling entity", i, q, n)
         hyph = [(en, he) for _, en, he in read_tsv("wd_hebrew.sample.tsv")]
@@ -1030,16 +1060,16 @@ class Builder:
             g = groups[key]
             for x in range(len(g)):
                 for y in range(x + 1, len(g)):
-                    (i, n), (j, m) = g[x], g[y]
+                    (i, n), (j, n2) = g[x], g[y]
                     if self.L.cluster[i] != self.L.cluster[j] and split_of(self.L.entity(i)) == split_of(
                         self.L.entity(j)
                     ):
-                        sisters.append((i, n, j, m))
+                        sisters.append((i, n, j, n2))
         random.Random(stable("sis")).shuffle(sisters)
-        for i, n, j, m in sisters[:200]:
+        for i, n, j, n2 in sisters[:200]:
             self.add(
                 n,
-                m,
+                n2,
                 self.L.type[i],
                 0,
                 "numbers",
@@ -1186,9 +1216,9 @@ class Builder:
         ar = read_tsv("hand_ar.tsv")
         given = [r2.split("|")[0] for k, _, r2 in ar if k == "given" and " " not in r2.split("|")[0]]
         r = random.Random(stable("swap"))
-        for n in range(60):
+        for s in range(60):
             a, b = r.sample(given, 2)
-            e = f"SW{n}"
+            e = f"SW{s}"
             self.add(
                 f"{a} {b}",
                 f"{b} {a}",
@@ -1209,7 +1239,7 @@ class Builder:
             if not how:
                 continue
             self.add(q, n, self.L.type[i], 1, "lookalike", how, self.L.entity(i), self.L.entity(i))
-            self.negative("lookalike", how + "; vs a sibling entity", i, q, n)
+            self.negative("lookalike", how + "; vs the closest other listed name", i, q, n, near=True)
 
     def build(self) -> list[dict[str, str]]:
         self.list_aliases()
@@ -1233,6 +1263,10 @@ class Builder:
             seen.add(key)
             out.append(r)
         return out
+
+
+def _abbreviate(dot: str, m: re.Match[str]) -> str:
+    return ABBREVIATIONS[m.group(1)] + dot
 
 
 def _is_acronym(short: str, full: str) -> bool:

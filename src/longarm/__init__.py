@@ -1,8 +1,18 @@
-"""longarm: US export controls on AI chips (EAR, 15 CFR 730-774) as code, as of any date."""
+"""longarm: US export controls on AI chips (EAR, 15 CFR 730-774) as code, as of any date.
 
-from longarm.classify import classify
+The public names are imported on first use, so that `longarm --help` and commands that do not
+need the models or the rules start without loading them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from longarm.errors import DataError, InputError, LongarmError, Problem, UnknownChipError
-from longarm.model import Determination, Item, Party, Transaction
+
+if TYPE_CHECKING:
+    from longarm.classify import classify
+    from longarm.model import Determination, Item, Party, Transaction
 
 __version__ = "0.1.0"
 
@@ -19,3 +29,21 @@ __all__ = [
     "Problem",
     "__version__",
 ]
+
+_LAZY = {
+    "classify": "longarm.classify",
+    "Determination": "longarm.model",
+    "Item": "longarm.model",
+    "Party": "longarm.model",
+    "Transaction": "longarm.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'longarm' has no attribute {name!r}")

@@ -89,11 +89,10 @@ def _decide(case: Case) -> Determination:
         caveat = destinations.membership_caveat(country, on)
         if caveat:
             case.warn(caveat)
-    if tx.to_country != case.destination:
+    alias = params.in_force("country_groups", "aliases", on)
+    if tx.to_country != case.destination and alias is not None:
         case.note(
-            "15 CFR 738 Supp. 1 (Hong Kong)",
-            f"{tx.to_country} is treated as {case.destination}: "
-            + params.in_force("country_groups", "aliases", on)["text"],
+            "15 CFR 738 Supp. 1 (Hong Kong)", f"{tx.to_country} is treated as {case.destination}: {alias['text']}"
         )
 
     subject, subject_steps = jurisdiction.subject_to_ear(case)
@@ -135,7 +134,9 @@ def _decide(case: Case) -> Determination:
     denial = prohibitions.denial_order(case)
     if denial is not None:
         case.record(denial)
-    gp10 = case.record(prohibitions.gp10_prc_ics(case, subject)) if subject is not False else None
+    gp10 = prohibitions.gp10_prc_ics(case, subject) if subject is not False else None
+    if gp10 is not None:
+        case.record(gp10)
     if gp10 is not None and gp10.value:
         prohibitions_.append(GeneralProhibition(number=10, citation=gp10.citation, text=gp10.text))
 
@@ -166,7 +167,7 @@ def _decide(case: Case) -> Determination:
         subject_to_ear=subject,
         subject_to_ear_reasons=[Citation(citation=s.citation, text=s.text) for s in subject_steps],
         license_required=license_required,
-        license_requirements=_one_per_citation(reqs),
+        license_requirements=[] if subject is False else _one_per_citation(reqs),
         license_exceptions=available,
         general_prohibitions=prohibitions_,
         screening=case.hits,

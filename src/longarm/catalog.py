@@ -2,7 +2,10 @@
 
 `data/accelerators.csv` is a byte-for-byte copy of the sourced table (see its
 ACCELERATORS.md); `data/catalog_ids.csv` gives each row its id. An empty cell is unknown,
-never zero: a chip without die area has no performance density.
+never zero: a chip without die area has no performance density. Where the sources bound the
+total logic die area without stating it (a measured compute die below, a package total or
+the reticle limit above), `data/die_area_ranges.csv` gives the range with the basis of each
+end; the chip's performance density is then a range too, never a single figure.
 """
 
 from __future__ import annotations
@@ -16,6 +19,18 @@ from importlib import resources
 
 from longarm import metrics
 from longarm.errors import DataError, Problem, UnknownChipError
+
+
+@dataclass(frozen=True)
+class AreaRange:
+    """Bounds on a chip's applicable die area (mm²), each end with what supports it."""
+
+    lo: float
+    hi: float
+    lo_basis: str
+    hi_basis: str
+    source_quality: str
+    source_urls: list[str]
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,21 @@ class Chip:
     source_urls: list[str]
     notes: str
     raw: dict[str, str] = field(repr=False)
+    die_area_range: AreaRange | None = None
+
+    @property
+    def die_area_mm2_range(self) -> tuple[float, float] | None:
+        """[lo, hi] mm² when the area is known only as a range (never alongside `die_area_mm2`)."""
+        r = self.die_area_range
+        return (r.lo, r.hi) if r is not None and self.die_area_mm2 is None else None
+
+    @property
+    def performance_density_range(self) -> tuple[float, float] | None:
+        """[lo, hi] performance density from the TPP and the die-area range (larger area, lower density)."""
+        area = self.die_area_mm2_range
+        if area is None or self.tpp is None:
+            return None
+        return (self.tpp / area[1], self.tpp / area[0])
 
     @property
     def tpp(self) -> float | None:
@@ -86,7 +116,15 @@ class Chip:
                 f"{self.id}: TF32 decides TPP; counted as 32 bits (the container width); "
                 "at 19 significant bits TPP would be lower"
             )
-        if self.die_area_mm2 is None:
+        area = self.die_area_mm2_range
+        if area is not None:
+            pd = self.performance_density_range
+            out.append(
+                f"{self.id}: total logic die area not in the sources, only bounds on it: {area[0]:g} to "
+                f"{area[1]:g} mm² ({self.die_area_range.source_quality if self.die_area_range else ''} bounds); "
+                + (f"performance density {pd[0]:.2f} to {pd[1]:.2f}" if pd else "performance density unknown")
+            )
+        elif self.die_area_mm2 is None:
             out.append(f"{self.id}: total logic die area not in the sources; performance density unknown")
         return out
 
@@ -100,10 +138,28 @@ def _read(name: str) -> str:
     return resources.files("longarm.data").joinpath(name).read_text("utf-8")
 
 
+def _ranges() -> dict[str, AreaRange]:
+    out = {}
+    for r in csv.DictReader(io.StringIO(_read("die_area_ranges.csv"))):
+        lo, hi = float(r["lo_mm2"]), float(r["hi_mm2"])
+        if not 0 < lo <= hi:
+            raise DataError(f"die_area_ranges.csv row {r['id']}: need 0 < lo_mm2 <= hi_mm2")
+        out[r["id"]] = AreaRange(
+            lo=lo,
+            hi=hi,
+            lo_basis=r["lo_basis"],
+            hi_basis=r["hi_basis"],
+            source_quality=r["source_quality"],
+            source_urls=[u.strip() for u in r["source_urls"].split(";") if u.strip()],
+        )
+    return out
+
+
 @cache
 def chips() -> dict[str, Chip]:
     """Every catalogue chip by id, in the table's order."""
     ids = {(r["vendor"], r["model"], r["variant"]): r for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
+    ranges = _ranges()
     out: dict[str, Chip] = {}
     for row in csv.DictReader(io.StringIO(_read("accelerators.csv"))):
         key = (row["vendor"], row["model"], row["variant"])
@@ -128,10 +184,13 @@ def chips() -> dict[str, Chip]:
             source_urls=[u.strip() for u in row["source_urls"].split(";") if u.strip()],
             notes=row["notes"],
             raw=dict(row),
+            die_area_range=ranges.get(meta["id"]),
         )
         out[chip.id] = chip
     if len(out) != len(ids):
         raise DataError("catalog_ids.csv and accelerators.csv disagree on the rows")
+    if unknown := sorted(set(ranges) - set(out)):
+        raise DataError(f"die_area_ranges.csv names ids not in the catalogue: {', '.join(unknown)}")
     return out
 
 

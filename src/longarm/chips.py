@@ -24,6 +24,9 @@ def listing(on: dt.date) -> list[dict[str, Any]]:
                 "tpp": chip.tpp,
                 "performance_density": chip.performance_density,
                 "die_area_mm2": chip.die_area_mm2,
+                "die_area_mm2_range": _pair(chip.die_area_mm2_range),
+                "performance_density_range": _pair(chip.performance_density_range),
+                "die_area_mm2_range_source": _range_source(chip),
                 "datacenter": chip.datacenter,
                 "interconnect_bw_gbs": chip.interconnect_bw_gbs,
                 "memory_bw_gbs": chip.memory_bw_gbs,
@@ -36,6 +39,18 @@ def listing(on: dt.date) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _pair(bounds: tuple[float, float] | None) -> list[float] | None:
+    return list(bounds) if bounds is not None else None
+
+
+def _range_source(chip: catalog.Chip) -> dict[str, Any] | None:
+    """What supports each end of a die-area range (None when the chip has no range)."""
+    r = chip.die_area_range
+    if r is None or chip.die_area_mm2_range is None:
+        return None
+    return {"lo": r.lo_basis, "hi": r.hi_basis, "source_quality": r.source_quality, "source_urls": r.source_urls}
 
 
 COMPARED = (
@@ -57,4 +72,6 @@ def compare(ids: list[str], on: dt.date) -> dict[str, Any]:
     ratios = {}
     for r in chosen:
         ratios[r["id"]] = {k: (r[k] / ref[k] if r[k] is not None and ref[k] else None) for k, _, _ in COMPARED}
+        span, ref_pd = r["performance_density_range"], ref["performance_density"]
+        ratios[r["id"]]["performance_density_range"] = [v / ref_pd for v in span] if span and ref_pd else None
     return {"as_of": on.isoformat(), "reference": ref["id"], "chips": chosen, "ratio_to_reference": ratios}

@@ -125,9 +125,15 @@ def ic_facts(
         )
     if chip is not None:
         warnings.extend(chip.caveats)
+    pd_range = None
+    area_range = chip.die_area_mm2_range if chip is not None else None
+    if die_area is None and area_range is not None and tpp is not None:
+        # the larger area gives the lower density
+        pd_range = (tpp / area_range[1], tpp / area_range[0])
     return ICFacts(
         tpp=tpp,
         performance_density=metrics.performance_density(tpp, die_area),
+        performance_density_range=pd_range,
         datacenter=datacenter,
         io_gbs=io_gbs,
         io_gbs_at_least=chip.interconnect_bw_gbs if chip is not None and io_gbs is None else None,

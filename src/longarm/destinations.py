@@ -82,9 +82,7 @@ def membership_caveat(country: str, on: dt.date) -> str | None:
 
 def changes_between(a: dt.date, b: dt.date) -> list[dict[str, Any]]:
     """The dated membership changes that took effect after `a` and on or before `b`."""
-    return [
-        c for c in params.load("country_groups").get("changes", []) if c.get("date") and a < c["date"] <= b
-    ]
+    return [c for c in params.load("country_groups").get("changes", []) if c.get("date") and a < c["date"] <= b]
 
 
 def in_scope(country: str, scope: dict[str, Any], on: dt.date) -> Tri:

@@ -5,6 +5,7 @@ LongarmError
 │   └── UnknownChipError  a catalogue id that is not in the bundled catalogue
 ├── DataError             bundled or updated data is inconsistent (a bug or a bad list)
 └── StoreError            the store cannot be opened or written: its path and what to do
+    ├── StoreUnavailable  the store file cannot be opened (also an OSError: an environment problem)
     └── AuditRefused      the audit log is damaged (or its key is missing): nothing is appended
 """
 
@@ -46,6 +47,10 @@ class DataError(LongarmError):
 
 class StoreError(LongarmError):
     """The store (or the audit key beside it) cannot be used; the message names the path and what to do."""
+
+
+class StoreUnavailable(StoreError, OSError):
+    """The store file cannot be opened: a folder, a damaged file, no permission."""
 
 
 class AuditRefused(StoreError):

@@ -116,6 +116,10 @@ def _party_flags(tx: Transaction) -> list[ForeignLawFlag]:
     named: list[tuple[str, str]] = [(p.role, p.name) for p in tx.parties]
     if tx.exporter.name:
         named.append(("exporter", tx.exporter.name))
+    for role in ("producer", "designer"):
+        party = getattr(tx.item, role, None)
+        if party is not None and getattr(party, "name", None):
+            named.append((f"item.{role}", party.name))
     out = []
     for role, name in named:
         for key, listed, value, _ in _hits(name, tx.as_of):

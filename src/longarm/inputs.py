@@ -210,21 +210,20 @@ def parse_document(text: str, where: str = "input") -> Any:
     except ValueError:
         pass
     else:
-        dups = _json_duplicates(doc)
-        if dups:
-            raise InputError(dups)
+        if _json_duplicates(doc):
+            raise InputError(_json_duplicates(doc))
         return doc
     import yaml
 
     loader = _yaml_loader()(text)
+    dups: list[Problem] = []
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         dups = _yaml_duplicates(node)
-        if dups:
-            raise InputError(dups)
-        return loader.construct_document(node)
+        if not dups:
+            return loader.construct_document(node)
     except RecursionError:
         raise InputError(Problem("FILE", f"{where}: nested deeper than {MAX_DEPTH} levels")) from None
     except yaml.YAMLError as e:
@@ -233,6 +232,7 @@ def parse_document(text: str, where: str = "input") -> Any:
         raise InputError(Problem("FILE", f"{where}: {e}")) from None
     finally:
         loader.dispose()
+    raise InputError(dups)
 
 
 def read_document(path: str) -> Any:

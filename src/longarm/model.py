@@ -8,6 +8,7 @@ that is absent is *unknown* (None), never assumed false.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import math
 from typing import Literal
@@ -338,7 +339,7 @@ class ScreeningHit(BaseModel):
     license_requirement: str | None = None
     license_policy: str | None = None
     federal_register: str | None = None
-    footnotes: list[int] = Field(default_factory=list)
+    footnotes: builtins.list[int] = Field(default_factory=builtins.list)  # `list` is a field here
     lists_version: str | None = None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from longarm import params
@@ -17,6 +18,12 @@ def plot(path: Path, on: dt.date) -> Path:
     """Write the chart to `path` (.png or .svg)."""
     if path.suffix.lower() not in (".png", ".svg"):
         raise InputError(Problem("--plot", "must end in .png or .svg"))
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist (create it first)"
+        raise InputError(Problem("--plot", f"folder {str(folder)!r} {what}"))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(Problem("--plot", f"folder {str(folder)!r} is not writable"))
     import matplotlib
 
     matplotlib.use("Agg")
@@ -57,7 +64,14 @@ def plot(path: Path, on: dt.date) -> Path:
     colors = {"3A090.a": "#a50f15", "3A090.b": "#d95f0e", "3A991.p": "#2171b5", "UNDETERMINED": "#636363"}
     points: dict[tuple[float, float | None], list[dict]] = {}
     for row in listing(on):
-        if row["tpp"] is not None:
+        if row["tpp"] is not None and row["performance_density_range"] is not None:
+            # die area known only as a range: a vertical bar over the densities it allows
+            lo, hi = row["performance_density_range"]
+            color = colors.get(row["eccn"], "#000000")
+            ax.vlines(row["tpp"], lo, hi, color=color, lw=2.2, alpha=0.75, zorder=3)
+            ax.scatter([row["tpp"]] * 2, [lo, hi], s=22, marker="_", color=color, zorder=3)
+            ax.annotate(row["id"], (row["tpp"], hi), fontsize=6, xytext=(3, 2), textcoords="offset points")
+        elif row["tpp"] is not None:
             points.setdefault((round(row["tpp"], 1), row["performance_density"]), []).append(row)
     for (tpp, pd), rows in sorted(points.items(), key=lambda kv: kv[0][0]):
         known = pd is not None
@@ -87,13 +101,25 @@ def plot(path: Path, on: dt.date) -> Path:
                 va="bottom",
             )
     ax.axhline(UNKNOWN_Y * 0.9, color="#999999", lw=0.5, ls=":")
-    ax.text(X_MIN * 1.05, UNKNOWN_Y * 0.8, "▼ die area unknown: performance density unknown", fontsize=7)
+    ax.text(
+        X_MIN * 1.05,
+        UNKNOWN_Y * 0.8,
+        "▼ die area unknown: performance density unknown;  | die area known only as a range",
+        fontsize=7,
+    )
     ax.set_xlabel("total processing performance (TPP)")
     ax.set_ylabel("performance density (TPP / mm²)")
     ax.set_title(title, fontsize=9)
     ax.legend(loc="upper left", fontsize=7)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    # written beside the target and renamed: an existing file is never left half-written
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        fig.savefig(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")) from None
+    finally:
+        plt.close(fig)
     return path

@@ -45,6 +45,9 @@ OUTCOME_WORDS = {
 }
 
 
+CONDITION_MARKS = {"met": "met", "not_met": "not met", "to_confirm": "to confirm"}
+
+
 def memo(d: Determination) -> str:
     """A determination as a compliance memo: conclusion first, then each step with its citation."""
     subject = {True: "yes", False: "no", None: "undetermined"}[d.subject_to_ear]
@@ -55,7 +58,7 @@ def memo(d: Determination) -> str:
         f"  item: {d.item.eccn}; TPP {_num(d.item.tpp, 1)}; performance density {_num(d.item.performance_density, 2)}",
         f"  subject to the EAR: {subject}; license required: {lic}",
     ]
-    lines += _section("\nQUESTIONS THAT WOULD SETTLE IT", "?", d.questions)
+    lines += _section("\nQUESTIONS THAT WOULD SETTLE IT", "?", [q.text for q in d.questions])
     if d.license_requirements:
         lines.append("\nLICENSE REQUIREMENTS")
         lines += [
@@ -66,7 +69,9 @@ def memo(d: Determination) -> str:
         ]
     if d.license_exceptions:
         lines.append("\nLICENSE EXCEPTIONS AVAILABLE")
-        lines += [f"  - {e.name} ({e.citation}): {e.text}" for e in d.license_exceptions]
+        for e in d.license_exceptions:
+            lines.append(f"  - {e.name} ({e.citation}): {e.text}")
+            lines += [f"      [{CONDITION_MARKS[c.status]}] {c.text}" for c in e.conditions]
     if d.general_prohibitions:
         lines.append("\nGENERAL PROHIBITIONS")
         lines += [f"  - GP{g.number} ({g.citation}): {g.text}" for g in d.general_prohibitions]

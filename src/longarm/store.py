@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from longarm.errors import AuditRefused, InputError, Problem, StoreError
+from longarm.errors import AuditRefused, InputError, Problem, StoreError, StoreUnavailable
 from longarm.screening.lists import home
 
 GENESIS = "0" * 64
@@ -153,11 +153,11 @@ class Store:
     def __init__(self, path: Path | str | None = None, *, create: bool = True):
         self.path = Path(path) if path else default_path()
         if self.path.is_dir():
-            raise StoreError(
+            raise StoreUnavailable(
                 f"{self.path}: is a folder; give the path of the store file (e.g. {self.path}/longarm.sqlite)"
             )
         if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no store there")
+            raise StoreUnavailable(f"{self.path}: no store there")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -167,12 +167,12 @@ class Store:
             if "mac" not in [r[1] for r in self.db.execute("PRAGMA table_info(audit)")]:
                 self.db.execute("ALTER TABLE audit ADD COLUMN mac TEXT")  # a store from before keyed records
         except sqlite3.DatabaseError as e:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"{self.path}: cannot be opened as a longarm store ({e}); if it was damaged, keep it as evidence, "
                 "restore the store from a backup, or give --store (or LONGARM_STORE) a new file"
             ) from None
         except OSError as e:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"{self.path}: cannot be opened ({e.strerror}); check the folder exists and is writable"
             ) from None
 

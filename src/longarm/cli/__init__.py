@@ -11,7 +11,6 @@ import os
 import sys
 
 import typer
-from pydantic import ValidationError
 
 from longarm import inputs
 from longarm.cli import assess, audit, batch, explore, items, keys, lists, rules, schema, screening, serve  # noqa: F401
@@ -46,10 +45,6 @@ def _run() -> None:
         for p in e.problems:
             typer.echo(str(p), err=True)
         sys.exit(2)
-    except ValidationError as e:
-        for p in inputs.problems_of(e):
-            typer.echo(str(p), err=True)
-        sys.exit(2)
     except StoreError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(2)
@@ -65,7 +60,11 @@ def _run() -> None:
         sys.exit(code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as e:  # usage errors of the CLI parser, and anything unexpected
+    except Exception as e:  # validation and usage errors, and anything unexpected
+        if type(e).__name__ == "ValidationError" and hasattr(e, "errors"):  # pydantic's, imported only if used
+            for p in inputs.problems_of(e):  # type: ignore[arg-type]
+                typer.echo(str(p), err=True)
+            sys.exit(2)
         if hasattr(e, "format_message") and hasattr(e, "exit_code"):
             if type(e).__name__ == "NoArgsIsHelpError":
                 typer.echo(e.format_message())

@@ -44,11 +44,19 @@ def diff(
         emit(result)
         return
     typer.echo(f"changes from {result['from']} to {result['to']}: {len(result['changes'])}")
+    listed: dict[tuple[str, str, str], list[str]] = {}
     for c in result["changes"]:
+        if c["key"] == "Entity List":  # often hundreds: one line per Federal Register action
+            listed.setdefault((c["before"], c["after"], c["source"]), []).append(c["name"])
+            continue
         what = c["key"] + (f" {c['country']}" if "country" in c else "") + (f" {c['name']!r}" if "name" in c else "")
         area = f" [{c['area']}]" if "area" in c else ""
         typer.echo(f"  {c['kind']:<13} {what}{area}: {c['before']} -> {c['after']}")
         typer.echo(f"  {'':<13} source: {c['source']}")
+    for (before, after, source), names in listed.items():
+        shown = "; ".join(names[:3]) + (f"; … ({len(names)} in all)" if len(names) > 3 else "")
+        typer.echo(f"  {'list_entry':<13} Entity List: {before} -> {after}: {shown}")
+        typer.echo(f"  {'':<13} source: {source}")
     if chips:
         typer.echo(
             f"catalogue (export from the US; destinations {', '.join(result['destinations'])}, posture {posture}): "
@@ -69,6 +77,7 @@ def whatif(
     ] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
     posture: Annotated[str, typer.Option("--posture", help=POSTURE_HELP)] = "text",
+    list_keys: Annotated[bool, typer.Option("--keys", help="list the valid keys and their values on --as-of")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The catalogue re-classified under hypothetical parameters: each chip's ECCN before and
@@ -76,6 +85,16 @@ def whatif(
     unknown key is refused with the list of valid ones."""
     from longarm.policy import whatif as wi
 
+    if list_keys:
+        rows = wi.describe_keys(as_of_option(as_of))
+        if as_json:
+            emit(rows)
+            return
+        for r in rows:
+            typer.echo(
+                f"{r['key']:<48} {str(r['value']):<24} {r['file']}.{r['parameter']} {r['entry'] or '(none in force)'}"
+            )
+        return
     if not sets:
         raise InputError(Problem("--set", f"give at least one KEY=VALUE; valid keys: {', '.join(sorted(wi.keys()))}"))
     parsed = wi.parse_sets(sets)
@@ -85,7 +104,11 @@ def whatif(
         return
     typer.echo(f"what if, as of {result['as_of']} (posture {posture}):")
     for p in result["parameters"]:
-        typer.echo(f"  {p['key']}: {p['before']} -> {p['after']}  ({p['file']}.{p['parameter']} {p['entry']})")
+        before, after = p["before"], p["after"]
+        if isinstance(before, list) and isinstance(after, list):  # a Country Group: what moved
+            moved = [f"+{c}" for c in after if c not in before] + [f"-{c}" for c in before if c not in after]
+            before, after = f"{len(before)} members", f"{len(after)} ({' '.join(moved) or 'no change'})"
+        typer.echo(f"  {p['key']}: {before} -> {after}  ({p['file']}.{p['parameter']} {p['entry']})")
     for w in result["warnings"]:
         typer.echo(f"  warning: {w}")
     typer.echo(f"{result['changed']} of {len(result['chips'])} chip(s) change:")

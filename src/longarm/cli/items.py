@@ -82,9 +82,7 @@ def classify(
     if designer_approved is not None:
         fields["designer"] = {"name": "the IC designer", "approved_or_authorized": designer_approved}
     if contains:
-        fields["contains"] = [
-            {"catalog_id": c.split(":")[0], "count": int(c.split(":")[1]) if ":" in c else 1} for c in contains
-        ]
+        fields["contains"] = [_contained(c) for c in contains]
     roles = ("manufacturer", "distributor", "front_end_fabricator", "osat", "cloud_provider", "other")
     if exporter_role is not None and exporter_role not in roles:
         raise InputError(Problem("--exporter-role", "must be one of " + ", ".join(roles)))
@@ -99,6 +97,15 @@ def classify(
         emit({"as_of": on.isoformat(), **result.model_dump(mode="json")})
     else:
         typer.echo(render.classification(result, on.isoformat(), chip or "item"))
+
+
+def _contained(text: str) -> dict[str, Any]:
+    """One `--contains ID[:COUNT]` value; a bad count or unknown id names --contains."""
+    chip_id, sep, count = text.partition(":")
+    if sep and not count.strip().isdigit():
+        raise InputError(Problem("--contains", f"{text!r}: the count after ':' must be a whole number (ID:COUNT)"))
+    catalog.get(chip_id.strip(), "--contains")
+    return {"catalog_id": chip_id.strip(), "count": int(count) if sep else 1}
 
 
 _OPTIONS = {
@@ -157,34 +164,106 @@ def chips(
     if as_json:
         emit(rows)
         return
-    typer.echo(f"{'id':<26} {'vendor':<18} {'TPP':>9} {'density':>8}  ECCN as of {on}")
+    typer.echo(f"{'id':<26} {'vendor':<18} {'TPP':>9} {'density':>11}  ECCN as of {on}")
     for r in rows:
         tpp = "unknown" if r["tpp"] is None else f"{r['tpp']:,.0f}"
-        pd = "unknown" if r["performance_density"] is None else f"{r['performance_density']:.2f}"
         eccn = r["eccn"] + (f" ({'/'.join(r['eccn_candidates'])})" if r["eccn"] == "UNDETERMINED" else "")
-        typer.echo(f"{r['id']:<26} {r['vendor'][:18]:<18} {tpp:>9} {pd:>8}  {eccn}")
+        typer.echo(f"{r['id']:<26} {r['vendor'][:18]:<18} {tpp:>9} {_density(r):>11}  {eccn}")
+    if any(r["performance_density_range"] for r in rows):
+        typer.echo("(a density lo-hi: die area known only as a range; see --json die_area_mm2_range_source)")
+
+
+def _density(r: dict[str, Any]) -> str:
+    if r["performance_density"] is not None:
+        return f"{r['performance_density']:.2f}"
+    if r["performance_density_range"] is not None:
+        lo, hi = r["performance_density_range"]
+        return f"{lo:.2f}-{hi:.2f}"
+    return "unknown"
+
+
+def _area(r: dict[str, Any]) -> str:
+    if r["die_area_mm2"] is not None:
+        return f"{r['die_area_mm2']:,.1f}"
+    if r["die_area_mm2_range"] is not None:
+        lo, hi = r["die_area_mm2_range"]
+        return f"{lo:,.0f}-{hi:,.0f}"
+    return "unknown"
 
 
 def _compare_table(result: dict[str, Any]) -> str:
     rows = result["chips"]
     width = max(18, *(len(r["id"]) + 2 for r in rows))
     lines = [f"{'as of ' + result['as_of']:<24}" + "".join(f"{r['id']:>{width}}" for r in rows)]
+    shown = {"performance_density": _density, "die_area_mm2": _area}
     for key, label, digits in chips_mod.COMPARED:
-        cells = ["unknown" if r[key] is None else f"{r[key]:,.{digits}f}" for r in rows]
+        cells = [
+            shown[key](r) if key in shown else "unknown" if r[key] is None else f"{r[key]:,.{digits}f}" for r in rows
+        ]
         lines.append(f"{label:<24}" + "".join(f"{c:>{width}}" for c in cells))
     lines.append(f"{'ECCN':<24}" + "".join(f"{r['eccn']:>{width}}" for r in rows))
     lines.append(f"ratios to {result['reference']}:")
     for key, label, _ in chips_mod.COMPARED[:2]:
-        cells = [
-            (
-                "n/a"
-                if result["ratio_to_reference"][r["id"]][key] is None
-                else f"{100 * result['ratio_to_reference'][r['id']][key]:.0f} %"
-            )
-            for r in rows
-        ]
+        cells = []
+        for r in rows:
+            ratio = result["ratio_to_reference"][r["id"]]
+            span = ratio.get(key + "_range")
+            if ratio[key] is not None:
+                cells.append(f"{100 * ratio[key]:.0f} %")
+            elif span:
+                cells.append(f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %")
+            else:
+                cells.append("n/a")
         lines.append(f"{'  ' + label:<24}" + "".join(f"{c:>{width}}" for c in cells))
     for r in rows:
         for c in r["caveats"]:
             lines.append(f"  ! {c}")
+    return "\n".join(lines)
+
+
+@app.command()
+def claims(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="a JSON list, one object per claim")] = False,
+) -> None:
+    """Published performance claims checked against the catalogue's TPP, density and ECCN."""
+    from longarm.claims import checked
+
+    on = as_of_option(as_of)
+    rows = checked(on)
+    if as_json:
+        emit(rows)
+        return
+    typer.echo(_claims_table(rows, on.isoformat()))
+
+
+def _claims_table(rows: list[dict[str, Any]], on: str) -> str:
+    def pct(v: float | None, span: list[float] | None = None) -> str:
+        if v is not None:
+            return f"{100 * v:.0f} %"
+        return f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %" if span else "n/a"
+
+    change = {True: "yes", False: "no", None: "unknown"}
+    head = (
+        f"{'chip':<20} {'versus':<17} {'claimed':>8} {'TPP':>7} {'density':>9}  {'ECCN':<13} {'if scaled':<13} changes"
+    )
+    lines = [f"Published claims against the catalogue, ECCNs as of {on}", head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['chip']:<20} {r['versus']:<17} {pct(r['claimed_ratio']):>8} {pct(r['tpp_ratio']):>7} "
+            f"{pct(r['performance_density_ratio'], r['performance_density_ratio_range']):>9}  "
+            f"{r['eccn']:<13} {r['eccn_if_scaled']:<13} {change[r['eccn_would_change']]}"
+        )
+    lines.append("")
+    for i, r in enumerate(rows, 1):
+        when = r["date"] or "undated"
+        lines.append(f"[{i}] {r['claim']}")
+        lines.append(f"    {r['said_by']}, {when} ({r['source_quality']}): {r['source']}")
+        lines.append(f"    measures: {r['measures']}")
+        if r["assumed"]:
+            lines.append(f"    assumed: {r['assumed']}")
+    lines.append(
+        "'if scaled': the ECCN the chip would have with the reference chip's TPP and performance density "
+        "multiplied by the claimed ratio; a workload ratio is not a TPP ratio."
+    )
     return "\n".join(lines)

@@ -1,6 +1,9 @@
 """The catalogue's status on a date: each chip's ECCN, and its license status for a few
-representative destinations (an export from the United States of a US-origin chip, no parties
-named), as the diff and the what-if compare them."""
+representative destinations, as the diff and the what-if compare them.
+
+The representative transaction: an export from the United States of the US-origin chip to an end
+user located and headquartered in the destination, for none of the listed end uses. Facts beyond
+these (the exporter, letters, the end user's name) stay unknown."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 # One destination per kind of treatment: China and Macau (named in every scope), a Country Group
 # D:5 member, D:1/D:4 members outside D:5, A:5 members, and the countries whose membership moved.
 DESTINATIONS = ("CN", "MO", "RU", "KH", "VN", "SA", "AE", "MY", "IN", "DE")
+END_USER = "Representative Local Customer"
 
 
 def eccn(chip_id: str, on: dt.date) -> str:
@@ -27,21 +31,44 @@ def status(chip_id: str, country: str, on: dt.date, posture: str = "text") -> st
     """The outcome of exporting the chip from the United States to `country` on `on`, with the
     review policy of its license requirements or the exceptions available."""
     from longarm.assess import assess
-    from longarm.model import Item, Transaction
+    from longarm.model import Item, Party, Transaction
 
+    user = Party(
+        role="end_user",
+        name=END_USER,
+        country=country,
+        headquarters_country=country,
+        ultimate_parent_headquarters_country=country,
+    )
     d = assess(
         Transaction(
             as_of=on,
             from_country="US",
             to_country=country,
             item=Item(catalog_id=chip_id, origin_country="US"),
+            parties=[user],
+            end_uses=[],
             posture=posture,  # type: ignore[arg-type]
         )
     )
-    detail = sorted({r.review_policy for r in d.license_requirements if r.review_policy})
+    detail = sorted({_policy(r.review_policy) for r in d.license_requirements if r.review_policy})
     if d.outcome == "LICENSE_EXCEPTION":
         detail = sorted({e.name for e in d.license_exceptions})
     return d.outcome + (f" ({'; '.join(detail)})" if detail else "")
+
+
+def _policy(text: str) -> str:
+    """A review policy without its trailing "(15 CFR ...)" citation: a status compares the policy."""
+    text = text.strip()
+    if text.endswith(")"):
+        depth = 0
+        for i in range(len(text) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                if text[i:].startswith("(15 CFR"):
+                    return text[:i].rstrip()
+                break
+    return text
 
 
 def snapshot(

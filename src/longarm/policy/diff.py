@@ -206,11 +206,46 @@ def _group_changes(a: dt.date, b: dt.date) -> list[dict[str, Any]]:
     return out
 
 
+def _entity_list_changes(a: dt.date, b: dt.date) -> list[dict[str, Any]]:
+    """Entity List entries (of the list in service) listed on one date and not the other, dated by
+    the Federal Register citation that added them (`listing_dates`)."""
+    from longarm import listing_dates
+    from longarm.screening import lists
+
+    lst = lists.current()
+    listed_by = dt.date.fromisoformat(lst.generated_at[:10])
+    names = {True: "listed", False: "not listed", None: "unknown"}
+    out = []
+    for i in range(len(lst)):
+        e = lst.entry(i)
+        if e.list_name != "Entity List":
+            continue
+        x = listing_dates.listing(e.federal_register, a, listed_by=listed_by)
+        y = listing_dates.listing(e.federal_register, b, listed_by=listed_by)
+        if x.state == y.state:
+            continue
+        when = y.when or x.when
+        out.append(
+            {
+                "kind": "list_entry",
+                "key": "Entity List",
+                "name": e.name,
+                "before": names[x.state],
+                "after": names[y.state],
+                "source": f"{when.describe() if when else 'no Federal Register citation'}; {lst.version}",
+                "source_url": e.source_url,
+                "date": when.latest.isoformat() if when else None,
+                "text": (y if y.state is not None else x).text,
+            }
+        )
+    return out
+
+
 def diff(a: dt.date, b: dt.date, posture: str = "text", chips: bool = True) -> dict[str, Any]:
     """Everything that differs between the rules in force on `a` and on `b` (contract: `diff --json`)."""
     entries = _entry_changes(a, b)
     foreign = [c for c in entries if c["key"].startswith("countermeasures.")]
-    changes = [c for c in entries if c not in foreign] + _group_changes(a, b) + foreign  # the EAR first
+    changes = [c for c in entries if c not in foreign] + _group_changes(a, b) + _entity_list_changes(a, b) + foreign
     out: dict[str, Any] = {"from": a.isoformat(), "to": b.isoformat(), "posture": posture, "changes": changes}
     if chips:
         out["destinations"] = list(catalogue.DESTINATIONS)

@@ -94,8 +94,32 @@ def timeline(since: dt.date = SINCE, until: dt.date | None = None) -> dict[str, 
         "since": since.isoformat(),
         "until": until.isoformat(),
         "rules": rules,
+        "country_group_changes": _group_changes(since, until),
         "chip_changes": _chip_changes(_dates(rules, since, until)),
     }
+
+
+def _group_changes(since: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    """The dated Country Group membership changes of the period, with their sources."""
+    out = []
+    for c in params.load("country_groups").get("changes") or []:
+        if not (isinstance(c, dict) and isinstance(c.get("date"), dt.date) and since <= c["date"] <= until):
+            continue
+        src = params.source(c["source"])
+        label = ", ".join(
+            p for p in (src.get("citation"), f"FR Doc {src['fr_doc']}" if src.get("fr_doc") else None) if p
+        )
+        out.append(
+            {
+                "date": c["date"].isoformat(),
+                "country": c["country"],
+                "group": c["group"],
+                "change": c["change"],
+                "source": label or src["title"],
+                "source_url": src.get("url"),
+            }
+        )
+    return sorted(out, key=lambda c: c["date"])
 
 
 COLOURS = {
@@ -125,6 +149,9 @@ def plot(data: dict[str, Any], path: Path) -> None:
         label = f"{r['file']}.{r['key']}" if r["file"] != "countermeasures" else f"CN {r['key']}"
         if label not in rows:
             rows.append(label)
+    groups_row = "country_groups (dated changes)"
+    if data.get("country_group_changes"):
+        rows.insert(next((i for i, r in enumerate(rows) if r.startswith("CN ")), len(rows)), groups_row)
     height = 2.2 + 0.24 * len(rows)
     fig, (top, ax) = plt.subplots(
         2, 1, figsize=(15, height), sharex=True, gridspec_kw={"height_ratios": [2.0, 0.24 * len(rows)]}
@@ -150,6 +177,13 @@ def plot(data: dict[str, Any], path: Path) -> None:
         )
         if width > 120:
             ax.text(mdates.date2num(start) + 4, y, r["id"] or "", va="center", fontsize=6.5, color="black")
+    moves: dict[tuple[str, str], list[str]] = {}
+    for c in data.get("country_group_changes", []):
+        moves.setdefault((c["date"], c["country"]), []).append(("+" if c["change"] == "added" else "-") + c["group"])
+    for (day, country), what in moves.items():
+        x, y = mdates.date2num(dt.date.fromisoformat(day)), len(rows) - 1 - rows.index(groups_row)
+        ax.plot([x], [y], marker="D", color=COLOURS["country_group"], markersize=6)
+        ax.annotate(f"{country} {' '.join(what)}", (x, y), xytext=(5, -3), textcoords="offset points", fontsize=6.5)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(list(reversed(rows)), fontsize=7.5)
     ax.set_ylim(-0.6, len(rows) - 0.4)
@@ -163,6 +197,7 @@ def plot(data: dict[str, Any], path: Path) -> None:
             Patch(color=COLOURS["exception"], label="license exception"),
             Patch(color=COLOURS["guidance"], label="guidance / letters"),
             Patch(color=COLOURS["list_entry"], label="list rule"),
+            Patch(color=COLOURS["country_group"], label="Country Group change (◆)"),
             Patch(color="#c44e52", label="China's counter-measure"),
             Patch(facecolor="#999999", alpha=0.35, hatch="//", label="suspended / status unknown"),
         ],
@@ -188,14 +223,15 @@ def plot(data: dict[str, Any], path: Path) -> None:
         )
         ax.axvline(x, color="#c44e52", linewidth=0.5, alpha=0.35)
     top.set_ylabel(f"chips changed\n(ECCN or export\nto {STATUS_COUNTRY})", fontsize=8)
-    top.set_ylim(0, max((len(v) for v in by_date.values()), default=1) * 1.35 + 1)
+    top.set_ylim(0, max((len(v) for v in by_date.values()), default=1) * 1.7 + 1)
     top.grid(axis="y", color="#eeeeee")
     top.set_title(
-        f"EAR advanced-computing rules and China's counter-measures, {since} to {until}: "
-        "each bar a version in force; markers: catalogue chips whose status changed",
+        f"EAR advanced-computing rules and China's counter-measures, {since} to {until}\n"
+        "bars: the versions in force; markers: catalogue chips whose status changed",
         fontsize=10,
     )
     ax.set_xlim(mdates.date2num(since) - 10, mdates.date2num(until) + 10)
     fig.tight_layout()
+    fig.subplots_adjust(left=max(fig.subplotpars.left, 0.24))
     fig.savefig(path, dpi=130)
     plt.close(fig)

@@ -266,6 +266,33 @@ def _value(entry: dict[str, Any] | None, found: Key) -> Any:
     return None
 
 
+def describe_keys(on: dt.date) -> list[dict[str, Any]]:
+    """Every valid key with the value of the entry in force on `on` (None: no entry has it)."""
+    out = []
+    for name, found in sorted(keys().items()):
+        entry = params.in_force(found.file, found.key, on)
+        out.append(
+            {
+                "key": name,
+                "file": found.file,
+                "parameter": found.key,
+                "entry": entry.get("id") if entry else None,
+                "value": _value(entry, found),
+            }
+        )
+    return out
+
+
+def _members_on(group: str, on: dt.date, also: list[str]) -> list[str]:
+    """The countries the rules see in `group` on `on` (the snapshot with the dated changes)."""
+    from longarm import destinations
+
+    entry = params.in_force("country_groups", "groups", on) or {}
+    codes = {c for members in (entry.get("members") or {}).values() for c in members} | set(also)
+    codes |= {c["country"] for c in params.load("country_groups").get("changes") or [] if isinstance(c, dict)}
+    return sorted(c for c in codes if group in destinations.groups_of(c, on))
+
+
 def _unapplied(name: str, group: str, value: dict[str, list[str]], on: dt.date) -> list[str]:
     """Countries whose membership the rules do not take from the hypothesis on `on` (a dated
     membership change recorded in the data decides it instead): said, never hidden."""
@@ -297,9 +324,13 @@ def whatif(sets: dict[str, Setting], on: dt.date, posture: str = "text") -> dict
     for name, value in sets.items():
         found = valid[name]
         entry = params.in_force(found.file, found.key, on)
-        before = _value(entry, found)
+        before = _value(entry, found) if found.group is None else _members_on(found.group, on, moved)
         with applied({name: value}):
-            after = _value(params.in_force(found.file, found.key, on), found)
+            after = (
+                _value(params.in_force(found.file, found.key, on), found)
+                if found.group is None
+                else _members_on(found.group, on, moved)
+            )
         parameters.append(
             {
                 "key": name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from longarm import params
@@ -33,6 +33,8 @@ class ICFacts:
     io_gbs: float | None
     max_tops: float | None
     io_gbs_at_least: float | None = None  # a lower bound (chip-to-chip links only, no host I/O)
+    # [lo, hi] when the die area is known only as a range (performance_density is then None)
+    performance_density_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -379,8 +381,15 @@ def classify_ic(f: ICFacts, on: dt.date) -> ICResult:
     if version is None:
         notes.append(f"ECCN 3A090 did not exist on {on} (first in force 2022-10-07, {_first_cite()})")
         return ICResult({UNCLASSIFIED}, checks, notes)
-    p = version["params"]
     notes.append(f"{version['summary']} ({params.cite(version)})")
+    if f.performance_density is None and f.performance_density_range is not None and version["test"] != "io_and_tpp":
+        return _over_range(f, on, version, notes)
+    return _at_point(f, on, version, notes)
+
+
+def _at_point(f: ICFacts, on: dt.date, version: dict[str, Any], notes: list[str]) -> ICResult:
+    p = version["params"]
+    checks: list[Check] = []
     if version["test"] == "io_and_tpp":
         check_a = a_2022(f, p)
         checks.append(check_a)
@@ -410,6 +419,54 @@ def classify_ic(f: ICFacts, on: dt.date) -> ICResult:
                 candidates.add("3A991.p")
             if check.value is not True:
                 candidates.add(UNCLASSIFIED)
+    return ICResult(candidates, checks, notes)
+
+
+def density_cuts(p: dict[str, Any]) -> list[float]:
+    """The performance-density thresholds of a version of 3A090.a/.b (the points where its answer can change)."""
+    return sorted({float(v) for k, v in p.items() if k.endswith(("_pd", "_pd_below"))})
+
+
+def _over_range(f: ICFacts, on: dt.date, version: dict[str, Any], notes: list[str]) -> ICResult:
+    """The IC over every performance density in [lo, hi]: one answer if the whole range gives it.
+
+    The paragraphs are step functions of the density with steps at the thresholds, so the low end
+    and each threshold inside the range (evaluated on its "or more" side) cover every answer.
+    """
+    assert f.performance_density_range is not None
+    lo, hi = f.performance_density_range
+    samples = [lo, *(t for t in density_cuts(version["params"]) if lo < t <= hi)]
+    results = [(pd, _at_point(replace(f, performance_density=pd), on, version, [])) for pd in samples]
+    candidates = set().union(*(r.candidates for _, r in results))
+    # consecutive samples with the same answer form one segment of the range
+    segments: list[tuple[float, float, set[str]]] = []
+    for i, (pd, r) in enumerate(results):
+        upper = results[i + 1][0] if i + 1 < len(results) else hi
+        if segments and segments[-1][2] == r.candidates:
+            segments[-1] = (segments[-1][0], upper, r.candidates)
+        else:
+            segments.append((pd, upper, r.candidates))
+    span = f"the applicable die area is known only as a range, so performance density is {lo:.2f} to {hi:.2f}"
+    if len(candidates) == 1:
+        summary = Check("3A090", True, f"{span}; the whole range gives {next(iter(candidates))}")
+    else:
+
+        def eccns(c: set[str]) -> str:
+            return " or ".join(sorted(c, key=lambda e: (e == UNCLASSIFIED, e)))
+
+        parts = [
+            f"{eccns(c)} from {a:.2f} to {'below ' if j + 1 < len(segments) else ''}{b:.2f}"
+            for j, (a, b, c) in enumerate(segments)
+        ]
+        cuts = ", ".join(f"{a:g}" for a, _, _ in segments[1:])
+        summary = Check("3A090", None, f"{span}, which straddles {cuts}: {'; '.join(parts)}", ("performance_density",))
+    checks = [summary]
+    starts = {a for a, _, _ in segments}  # one evaluation per segment is the trace a reviewer needs
+    for pd, r in results:
+        if pd in starts:
+            checks += [
+                Check(c.paragraph, c.value, f"at performance density {pd:.2f}: {c.text}", c.missing) for c in r.checks
+            ]
     return ICResult(candidates, checks, notes)
 
 

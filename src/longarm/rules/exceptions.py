@@ -237,7 +237,7 @@ def _ai_exception(case: Case, key: str, reqs: list[Requirement]) -> _Draft | Non
         draft.refused = f"{case.eccn} ({case.tx.item.type}) is not an eligible item"
     elif elig.get("designer_condition") and case.level == "a" and case.tx.item.type == "ic":
         draft.condition(
-            "3A090.a only \"if designed by an approved or authorized integrated circuit designer, as described in "
+            '3A090.a only "if designed by an approved or authorized integrated circuit designer, as described in '
             'Note 1 to ECCN 3A090.a"',
             _designer_approved(case),
             "Is the IC designed by an approved or authorized IC designer? (item.designer.approved_or_authorized)",

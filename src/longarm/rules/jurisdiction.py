@@ -130,6 +130,7 @@ def _party_hq(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
 def _reach(case: Case, reach: dict[str, Any]) -> tuple[Tri, str]:
     parts: list[Tri] = []
     words = []
+    v: Tri
     if "footnote" in reach:
         n = reach["footnote"]
         v = any(n in h.footnotes for h in case.hits if h.list == "Entity List")

@@ -102,7 +102,9 @@ def letters(case: Case) -> list[Requirement]:
                 )
             )
             if entry.get("equivalents"):
-                case.warn(f"The letter to {entry['recipient']} of {entry['date'].isoformat()} reportedly also covers {entry['equivalents']}")
+                case.warn(
+                    f"The letter to {entry['recipient']} of {entry['date'].isoformat()} reportedly also covers {entry['equivalents']}"
+                )
         else:
             case.warn(
                 f"BIS informed {entry['recipient']} by letter of {entry['date'].isoformat()} of a license requirement "

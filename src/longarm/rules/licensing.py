@@ -44,7 +44,7 @@ def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | Non
         )
         entry = earlier[0] if earlier else None
     enf = params.in_force(FILE, "enforcement", case.on) if entry is not None else None
-    if enf is not None and enf["replaces"] == entry["id"]:
+    if enf is not None and entry is not None and enf["replaces"] == entry["id"]:
         gaps = tuple(enf.get("gaps", ()))
         if posture == "enforced":
             why = enf["text"]
@@ -111,9 +111,7 @@ def review_policy(case: Case, *, headquartered: Tri = None) -> str | None:
     elif style == "d5_or_hq_case_by_case":
         dc = case.item.datacenter
         cbc: Tri = (
-            (dc is False if dc is not None else None)
-            if case.level == "a"
-            else (dc if case.level == "b" else False)
+            (dc is False if dc is not None else None) if case.level == "a" else (dc if case.level == "b" else False)
         )
         within = _either(cbc, "case-by-case", denial, "the 742.6(b)(10)(iii)(B)(1)/(2) datacenter test is met")
         policy = within if zone else approval if zone is False else f"{within} if {why}, else {approval}"
@@ -315,7 +313,9 @@ def headquarters(case: Case, posture: str) -> Requirement:
         )
     policy = None
     if value:
-        policy = review_policy(case, headquartered=True) if spec["policy"] == "742.6(b)(10)" else review_policy_744_23(case)
+        policy = (
+            review_policy(case, headquartered=True) if spec["policy"] == "742.6(b)(10)" else review_policy_744_23(case)
+        )
     return Requirement(
         Step(value, citation, f"{text}. {entry['text']}", question, tuple(entry.get("gaps", ()))),
         "RS",

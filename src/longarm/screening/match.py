@@ -36,12 +36,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
-from longarm.screening.normalize import GENERIC, PLACES, Name, names, normalize
+from longarm.screening.normalize import GENERIC, PLACES, REORDERED, Name, names, normalize
 from longarm.screening.similarity import is_ending, skeleton_sim, skeletons, token_sim
 
 THRESHOLD = 0.85
 ALIGN_FLOOR = 0.55  # token pairs less alike than this are not aligned
 PLACE_COST = 0.3
+PERSON_EXTRA = 0.5  # an extra middle name or patronymic of a person
 QUERY_EXTRA = 1.0
 LISTED_EXTRA = 1.0
 NUMBER_FACTOR = 0.5
@@ -53,6 +54,7 @@ JURISDICTION_CONFLICT = 0.20
 INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
 ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
+GENERIC_FORMS = frozenset({"ltd", "corp", "inc", "company", "llc", "plc"})  # used everywhere, for any family
 PARTIAL_FLOOR = 0.86  # a partial query's score is at least this plus 0.14 x its plain score
 RARE_WORD_DF = 400  # a word in at most this many listed names can stand for the party alone
 COMMON_WORD_DF = 40  # ... unless it is a generic word, which must be rarer than this
@@ -160,7 +162,7 @@ class Index:
                 pass
             if self._deletes is None:
                 table: dict[str, list[str]] = defaultdict(list)
-                for t in self.postings:
+                for t in {t for p in self._plain for t in (*p[0], *p[9])}:  # words, not joined words
                     if len(t) >= 5 and t.isalpha():
                         for i in range(len(t)):
                             table[t[:i] + t[i + 1 :]].append(t)
@@ -230,9 +232,12 @@ class Index:
         joined = {a + b for a, b in zip(toks, toks[1:])} | {a + b + c for a, b, c in zip(toks, toks[1:], toks[2:])}
         joined -= set(toks)
         terms: list[tuple[float, list[int]]] = []
+        spelt = dict(zip(q.tokens, q.written))
         for term in dict.fromkeys(toks):
             w = self.weight(term)
             found = self._similar_terms(term)
+            if not found and spelt.get(term, term) != term:
+                found = self._similar_terms(spelt[term])
             terms += [(w, self.postings[t]) for t in found]
             if q.script in CROSS_SCRIPTS:
                 for sk in skeletons(term):
@@ -304,8 +309,9 @@ class Index:
         for q in queries:
             for nid in self.candidates(q):
                 ei = self.entry_of[nid]
-                if type and self.types[ei] and self.types[ei] != type:
-                    continue
+                etype = self.types[ei]
+                if (type and etype and etype != type) or (q.legal_forms and etype == "person"):
+                    continue  # another kind of party; a name with a legal form is not a person's
                 s = score(q, self.name(nid), self.weight, type or self.types[ei], self.df)
                 held = best.get(ei)
                 primary = self.raw[nid] == self.lst.records[ei]["n"]
@@ -334,20 +340,23 @@ def _plain(n: Name) -> tuple:  # type: ignore[type-arg]
         tuple(sorted(n.jurisdictions)),
         tuple(sorted(n.generics)),
         n.original,
+        n.acronym,
+        n.written,
     )
 
 
 def _unplain(p: tuple) -> Name:  # type: ignore[type-arg]
-    t, f, n, s, sc, j, g, o = p
-    return Name(o, tuple(t), frozenset(f), frozenset(n), tuple(s), sc, frozenset(j), frozenset(g))
+    t, f, n, s, sc, j, g, o, a, w = p
+    return Name(o, tuple(t), frozenset(f), frozenset(n), tuple(s), sc, frozenset(j), frozenset(g), a, tuple(w))
 
 
 def _terms(n: Name) -> set[str]:
     t = n.tokens
-    terms = set(t) | {a + b for a, b in zip(t, t[1:])} | {a + b + c for a, b, c in zip(t, t[1:], t[2:])}
+    terms = set(t) | set(n.written) | {a + b for a, b in zip(t, t[1:])} | {a + b + c for a, b, c in zip(t, t[1:], t[2:])}
     terms |= {"~" + sk for tok in t for sk in skeletons(tok) if len(sk) >= 2}
     if 3 <= len(t) <= 8:
         terms.add("^" + _initials(t))
+    terms.update("^" + a for a in n.acronym.split("|") if a)
     return terms
 
 
@@ -396,37 +405,51 @@ def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: bool = 
     token of the other name ("sam seong" ~ "samsung", "casinov a" ~ "casinova")."""
     if len(tokens) < 2:
         return tokens
+    others = set(other)
+    short = [k for k, t in enumerate(tokens) if len(t) <= 5 and t not in others and not t.isdigit()]
+    if not short:
+        return tokens
+    long_other = [u for u in other if len(u) >= 4 and u not in tokens]
+    if not long_other:
+        return tokens
+    max_len = max(map(len, long_other)) + 2
     out: list[str] = []
     i = 0
-    long_other = [u for u in other if len(u) >= 4]
     while i < len(tokens):
-        for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
-            run = tokens[i:j]
-            if any(t.isdigit() for t in run) or min(len(t) for t in run) > 5:
-                continue
-            cat = "".join(run)
-            if cat in other:
-                continue
-            like = any(token_sim(cat, u) >= 0.85 for u in long_other if abs(len(u) - len(cat)) <= 2)
-            if not like and cross:
-                like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
-            if like:
-                if all(token_sim(t, u) < 0.9 for t in run for u in other):
+        merged = False
+        if len(tokens[i]) <= 5:
+            for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
+                run = tokens[i:j]
+                cat = "".join(run)
+                if len(cat) > max_len * (2 if cross else 1) or any(t.isdigit() or len(t) > 5 for t in run):
+                    continue
+                if cat in others:
+                    continue
+                like = any(abs(len(u) - len(cat)) <= 2 and token_sim(cat, u) >= 0.85 for u in long_other)
+                if not like and cross:
+                    like = any(skeleton_sim(cat, u) >= 0.9 for u in long_other)
+                if like and all(token_sim(t, u) < 0.9 for t in run for u in other):
                     out.append(cat)
                     i = j
+                    merged = True
                     break
-        else:
+        if not merged:
             out.append(tokens[i])
             i += 1
     return tuple(out)
 
 
-def _align(qt: tuple[str, ...], ct: tuple[str, ...], cross: bool) -> list[tuple[int, int, float]]:
-    """Pairs (query word, listed word, similarity), most alike first, each word used once."""
+def _align(
+    qt: tuple[str, ...], ct: tuple[str, ...], cross: bool, wq: dict[str, str], wc: dict[str, str]
+) -> list[tuple[int, int, float]]:
+    """Pairs (query word, listed word, similarity), most alike first, each word used once; words
+    compare as normalised ("Petroleum" = "Oil") or as written (a typo in "Petrol")."""
     sims = []
     for i, t in enumerate(qt):
         for j, u in enumerate(ct):
             s = token_sim(t, u)
+            if s < 1.0 and (t in wq or u in wc):
+                s = max(s, token_sim(wq.get(t, t), wc.get(u, u)))
             if cross and s < 0.95:
                 s = max(s, skeleton_sim(t, u))
             if s >= ALIGN_FLOOR:
@@ -463,7 +486,9 @@ def score(
     if qt != ct:
         qt = _fuzzy_merge(qt, ct, cross)
         ct = _fuzzy_merge(ct, qt, cross)
-    pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross)
+    spelt_q = {t: w for t, w in zip(q.tokens, q.written) if t != w}
+    spelt_c = {t: w for t, w in zip(c.tokens, c.written) if t != w}
+    pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross, spelt_q, spelt_c)
     initials = _align_initials(qt, ct, pairs)
     wq = [weight(t) for t in qt]
     wc = [weight(u) for u in ct]
@@ -482,10 +507,11 @@ def score(
         aligned_c.update(js)
     extra_q = [i for i in range(len(qt)) if i not in aligned_q]
     extra_c = [j for j in range(len(ct)) if j not in aligned_c]
+    person = type == "person"
     for i in extra_q:
-        den += QUERY_EXTRA * wq[i] * (PLACE_COST if qt[i] in PLACES else 1.0)
+        den += QUERY_EXTRA * wq[i] * (PLACE_COST if qt[i] in PLACES and not person else PERSON_EXTRA if person else 1.0)
     for j in extra_c:
-        den += LISTED_EXTRA * wc[j] * (PLACE_COST if ct[j] in PLACES else 1.0)
+        den += LISTED_EXTRA * wc[j] * (PLACE_COST if ct[j] in PLACES and not person else PERSON_EXTRA if person else 1.0)
     base = num / den if den else 0.0
     value = base
     words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
@@ -497,7 +523,7 @@ def score(
         notes.append("extra listed words " + ", ".join(ct[j] for j in extra_c))
     notes.append(f"weighted average {base:.2f}")
     strong = [(i, j, s) for i, j, s in pairs if s >= 0.85]
-    if df is not None and not extra_q and len(strong) == len(qt) and extra_c:
+    if df is not None and not extra_q and len(strong) == len(qt) and extra_c and (type != "person" or len(qt) >= 2):
         rare = [qt[i] for i, j, s in strong if s == 1.0 and _rare(qt[i], ct[j], df)]
         if rare:
             value = max(value, PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * base)
@@ -505,12 +531,14 @@ def score(
     elif df is not None and not extra_c and len(strong) == len(ct) and len(ct) >= 2 and extra_q:
         rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df)]
         named_extra = [qt[i] for i in extra_q if not _generic(qt[i])]
-        if rare and len(named_extra) <= 2:
+        if (rare and len(named_extra) <= 2) or (len(ct) >= 3 and all(qt[i] in PLACES for i in extra_q)):
             value = max(value, THRESHOLD + 0.1 * base)
             notes.append(f"the whole listed name is in the query: {value:.2f}")
-    for one, many, side in ((qt, ct, "listed"), (ct, qt, "query")):
+    for one, many, side, other in ((qt, ct, "listed", c), (ct, qt, "query", q)):
         if len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha():
-            if any(len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))):
+            if one[0] in other.acronym.split("|") or any(
+                len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))
+            ):
                 value = max(value, ACRONYM)
                 notes.append(f"{one[0]!r} is the initials of the {side} name: {ACRONYM:.2f}")
                 break
@@ -526,7 +554,10 @@ def score(
         order = [j for i, j, s in sorted(pairs)]
         inversions = sum(1 for a in range(len(order)) for b in range(a + 1, len(order)) if order[a] > order[b])
         if inversions:
-            if type == "person" or (type is None and q.script == "latin" and len(qt) == len(ct) == 2):
+            reordered = REORDERED in q.stripped or REORDERED in c.stripped
+            if reordered or q.script != "latin":
+                pen = 0.0
+            elif type == "person" or (type is None and len(qt) == len(ct) == 2):
                 # a rotation (surname first or last) is how persons are written; a swap of two
                 # given names is another person ("Ibrahim Saleh" / "Saleh Ibrahim")
                 pen = PERSON_ORDER_PENALTY if len(qt) == len(ct) == 2 and min(map(len, qt + ct)) > 1 else 0.0
@@ -555,7 +586,11 @@ def score(
                 f"legal forms of two jurisdictions ({'/'.join(sorted(q.legal_forms))} vs "
                 f"{'/'.join(sorted(c.legal_forms))}): -{JURISDICTION_CONFLICT:.2f}"
             )
-        elif not (q.generics & c.generics) and not (q.legal_forms & c.legal_forms):
+        elif (
+            not (q.generics & c.generics)
+            and not (q.legal_forms & c.legal_forms)
+            and not (q.legal_forms <= GENERIC_FORMS or c.legal_forms <= GENERIC_FORMS)
+        ):
             value -= FORM_DIFFERS
             notes.append(
                 f"legal form differs ({'/'.join(sorted(q.legal_forms))} vs {'/'.join(sorted(c.legal_forms))}): "
@@ -676,9 +711,12 @@ def match(a: str, b: str, type: str | None = None) -> Score:
     best: Score | None = None
     for x in qa:
         for y in qb:
+            if x is not qa[0] and y is not qb[0] and len(x.tokens) == 1 and len(y.tokens) == 1:
+                continue  # two acronyms in parentheses say nothing about the names they follow
             s = score(x, y, idx.weight, type, idx.df)
             if best is None or s.value > best.value:
                 multi = len(qa) > 1 or len(qb) > 1
                 best = Score(s.value, f"{x.original!r} vs {y.original!r}: {s.explanation}") if multi else s
-    assert best is not None
+    if best is None:
+        return Score(0.0, "no comparable names")
     return best

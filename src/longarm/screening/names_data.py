@@ -223,6 +223,12 @@ _NATIVE_FORMS = [
 
 
 @cache
+def legal_form_firsts() -> frozenset[str]:
+    """The first words of the legal forms (a word not among them starts no legal form)."""
+    return frozenset(a.split()[0] for a in legal_forms())
+
+
+@cache
 def native_forms() -> list[tuple[str, Form]]:
     """Non-Latin legal forms, longest first, matched in the cleaned text before transliteration."""
     out = {a: Form(k, g, JURISDICTION.get(k, "")) for a, k, g in _NATIVE_FORMS}

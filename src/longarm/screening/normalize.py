@@ -86,6 +86,7 @@ CHINESE_WORDS = {
     "服务": " services ",
     "云": " cloud ",
     "研发": " research development ",
+    "产业": " industry ",
     "香港": " hong kong ",
     "澳门": " macau ",
     "西安": " xian ",
@@ -180,7 +181,8 @@ _LABELS = re.compile(
     r"\s*[:#]\s*",
     re.IGNORECASE,
 )
-_VESSEL_PREFIXES = {"mv", "mt", "ms", "ss", "fv", "mts", "mty", "rv", "lng", "lpg", "m v", "m t", "m s", "m y", "s s"}
+_VESSEL_PREFIXES = {"mv", "mt", "ms", "ss", "fv", "mts", "mty", "rv", "m v", "m t", "m s", "m y", "s s", "f v"}
+_VESSEL_PREFIXES |= {"motor vessel", "motor tanker", "motor ship", "steam ship", "fishing vessel", "vessel", "tanker"}
 _SAFE_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "madame", "mme", "monsieur"}
 _DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![\w]))?")
 _HYPHEN_INITIALS = re.compile(r"(?<![\w.])([^\W\d_])\.\s?-\s?([^\W\d_])\.")
@@ -267,10 +269,8 @@ ABBREVIATIONS = {
     "and": "&",
     "et": "&",
     "und": "&",
-    "y": "&",
-    "e": "&",
 }
-STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "a", "an", "d", "s", "del", "al", "el"}
+STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "an", "del", "al", "el"}
 ROMAN = {
     r: str(i)
     for i, r in enumerate(
@@ -345,6 +345,8 @@ class Name:
     script: str = "latin"  # the non-Latin script the name was written in: cjk, hangul, abjad, burmese, other
     jurisdictions: frozenset[str] = frozenset()  # of its legal forms, where a form belongs to one
     generics: frozenset[str] = frozenset()  # families of its legal forms (LLC, JSC, ...)
+    acronym: str = ""  # initials of the words as written, with and without legal forms ("|" between)
+    written: tuple[str, ...] = ()  # each token as written, before abbreviations and translations
 
     @property
     def joined(self) -> str:
@@ -357,8 +359,10 @@ class Name:
 
 def clean(text: str) -> tuple[str, list[str]]:
     """Bounded, control characters and symbols removed, NFKC, look-alike letters folded; with what was removed."""
-    text = text[:MAX_CHARS]
     removed: list[str] = []
+    if len(text) > MAX_CHARS:
+        removed.append(f"only the first {MAX_CHARS:,} characters of {len(text):,} were read")
+        text = text[:MAX_CHARS]
     if not (text.isascii() and text.isprintable()):
         out = []
         for ch in text:
@@ -406,7 +410,7 @@ def _split_rx() -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])[\s\-:]*(?:" + "|".join(alts) + r")(?![^\W_])[\s\-:.,]*", re.IGNORECASE)
 
 
-_LEAD_MARK = re.compile(r"^\s*(?:ex|formerly|former|previously|aka|a\.k\.a\.?|f\.k\.a\.?|f/k/a|now|including|incl\.?)\b[\s\-:.,]*", re.I)
+_LEAD_MARK = re.compile(r"^\s*(?:ex|also|formerly|former|previously|aka|a\.k\.a\.?|f\.k\.a\.?|f/k/a|now|including|incl\.?)\b[\s\-:.,]*", re.I)
 
 
 def split_aliases(text: str) -> list[str]:
@@ -435,7 +439,8 @@ def split_aliases(text: str) -> list[str]:
             if not groups:
                 add(piece)
                 continue
-            add(_PAREN.sub(" ", piece))
+            if not any(_qualifier(g.group(1)) for g in groups):
+                add(_PAREN.sub(" ", piece))
             last = groups[-1]
             tail = piece[last.end() :].strip(" .,;:-")
             if not tail or _only_form(tail):
@@ -444,6 +449,13 @@ def split_aliases(text: str) -> list[str]:
                     add(p)
             add(_PAREN.sub(lambda m: " " + _LEAD_MARK.sub("", m.group(1)) + " ", piece))
     return out
+
+
+def _qualifier(text: str) -> bool:
+    """A parenthesis that qualifies the name rather than naming it: a number or a place
+    ("CETC 13", "(Shanghai)")."""
+    words = names_data.fold_ascii(text).split()
+    return any(w.isdigit() for w in words) or bool(words) and all(w in PLACES for w in words)
 
 
 def _only_form(text: str) -> bool:
@@ -468,7 +480,7 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
 
 
 def _fields(n: Name) -> tuple:  # type: ignore[type-arg]
-    return (n.tokens, n.legal_forms, n.numbers, n.stripped, n.script, n.jurisdictions, n.generics)
+    return (n.tokens, n.legal_forms, n.numbers, n.stripped, n.script, n.jurisdictions, n.generics, n.acronym, n.written)
 
 
 def _identifies(n: Name) -> bool:
@@ -490,7 +502,10 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
     if m:
         stripped.append(f"label {m.group(0).strip()!r}")
         text = text[m.end() :]
-    text = _person_order(text, type)
+    reordered = _person_order(text, type)
+    if reordered != text:
+        stripped.append(REORDERED)
+        text = reordered
     forms: dict[str, names_data.Form] = {}
     script = "latin"
     if not text.isascii():
@@ -503,13 +518,22 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
     raw = text.split()[: MAX_TOKENS * 2]
     raw = [p[:MAX_TOKEN] for t in raw for p in (_ALNUM.findall(t) if _MIXED.match(t) else (t,))]
     raw = _strip_prefixes(raw, type, stripped)
+    written = [w for w in raw if w not in STOP and not w.isdigit() and w not in ("and", "und", "et")]
     if type != "person":
+        raw = [_legal_word(t) if k < 4 or k >= len(raw) - 4 else t for k, t in enumerate(raw)]
         raw = _strip_forms(raw, forms, stripped)
     tokens: list[str] = []
+    spelt: list[str] = []
     numbers: set[str] = set()
     generic = names_data.org_words()
     words = names_data.number_words()
+    syllabic = script in ("cjk", "hangul", "burmese")
     for i, tok in enumerate(raw):
+        if syllabic and len(tok) <= 3 and tok.isalpha():  # a syllable ("de", "la", "e"), not a word
+            tokens.append(tok)
+            spelt.append(tok)
+            continue
+        as_written = tok
         tok = ABBREVIATIONS.get(tok, tok)
         if tok not in ENGLISH_WORDS:
             tok = generic.get(tok, tok)
@@ -523,7 +547,10 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
         if any(ch.isdigit() for ch in tok):
             numbers.update(re.findall(r"\d+", tok))
         tokens.append(tok)
-    tokens = list(dict.fromkeys(tokens))[:MAX_TOKENS]
+        spelt.append(tok if num is not None else as_written)
+    tokens, spelt = tokens[:MAX_TOKENS], spelt[:MAX_TOKENS]
+    acronyms = {"".join(w[0] for w in written), "".join(w[0] for w in written[:-1])}
+    acronyms.add("".join(w[0] for w in raw if w not in STOP and not w.isdigit() and w not in ("and", "und", "et")))
     return Name(
         original,
         tuple(tokens),
@@ -533,7 +560,41 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
         script,
         frozenset(f.jurisdiction for f in forms.values() if f.jurisdiction),
         frozenset(f.generic for f in forms.values()),
+        "|".join(sorted(a for a in acronyms if len(a) >= 3)) if len(written) >= 3 else "",
+        tuple(spelt),
     )
+
+
+_LEGAL_WORDS = (
+    "company",
+    "limited",
+    "liability",
+    "corporation",
+    "incorporated",
+    "obshchestvo",
+    "otvetstvennostyu",
+    "ogranichennoi",
+    "ogranichennoy",
+    "aktsionernoe",
+)
+
+
+@lru_cache(maxsize=50_000)
+def _legal_word(tok: str) -> str:
+    """A misspelt legal-form word near either end of a name, corrected ("COMANY", "LIIMTED"), so
+    that the legal form around it is recognised."""
+    if len(tok) < 6 or tok in _NOT_FUZZY or not tok.isalpha() or tok in names_data.legal_form_firsts():
+        return tok
+    from rapidfuzz.distance import OSA
+
+    for word in _LEGAL_WORDS:
+        if tok[0] == word[0] and tok != word and abs(len(tok) - len(word)) <= 2:
+            if OSA.distance(tok, word, score_cutoff=2) <= (1 if len(word) <= 7 else 2):
+                return word
+    return tok
+
+
+REORDERED = "'SURNAME, Given' read as 'Given SURNAME'"
 
 
 def _person_order(text: str, type: str | None) -> str:
@@ -543,9 +604,18 @@ def _person_order(text: str, type: str | None) -> str:
     left, right = (p.strip() for p in text.split(","))
     if not left or not right or len(left.split()) > 4 or len(right.split()) > 5 or any(c.isdigit() for c in text):
         return text
-    if type == "person" or (left.isupper() and not right.isupper()):
+    if type == "person" or (left.isupper() and not right.isupper()) or (len(left.split()) == 1 and _name_like(right)):
         return f"{right} {left}"
     return text
+
+
+def _name_like(text: str) -> bool:
+    """Given names after "SURNAME,": one to three words, none of them a legal form or a place."""
+    words = names_data.fold_ascii(text).split()
+    if not 1 <= len(words) <= 3 or text.isupper():
+        return False
+    table = names_data.legal_forms()
+    return not any(w in table or w in PLACES or w in GENERIC for w in words)
 
 
 def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str, str], script: str) -> str | None:
@@ -589,10 +659,15 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
     """Legal forms out of the token list: short ones ("AG", "SA") only at either end, longer ones
     ("Co Ltd", "Sendirian Berhad", "GmbH") anywhere; misspelt long forms ("LIMTIED") at the end."""
     table = names_data.legal_forms()
+    firsts = names_data.legal_form_firsts()
     out: list[str] = []
     i = 0
     n = len(raw)
     while i < n:
+        if raw[i] not in firsts:
+            out.append(raw[i])
+            i += 1
+            continue
         for k in (6, 5, 4, 3, 2, 1):
             alias = " ".join(raw[i : i + k]) if i + k <= n else ""
             form = table.get(alias)
@@ -623,7 +698,7 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
 _START_FORMS = {"pt", "ooo", "zao", "oao", "pao", "ao", "tov", "ojsc", "cjsc", "pjsc", "jsc", "cv", "pp", "kk"}
 _ANYWHERE_FORMS = {"ltd", "llc", "inc", "plc", "jsc", "bhd", "sdn", "fze", "fzco", "ojsc", "cjsc", "pjsc"}
 _FUZZY_FORMS = {"limited": "ltd", "company": "company", "corporation": "corp", "incorporated": "inc", "liability": "-"}
-_NOT_FUZZY = {"cooperation", "corporate", "compass", "complex", "compact", "limiter", "liberty"}
+_NOT_FUZZY = {"cooperation", "corporate", "compass", "complex", "compact", "limiter", "liberty", "comply", "compuware"}
 
 
 def _fuzzy_form(tok: str) -> names_data.Form | None:
@@ -748,7 +823,7 @@ def _hangul(run: str) -> str:
     return " ".join(out)
 
 
-_HEBREW = str.maketrans({"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "kh", "צ": "ts", "ץ": "ts"})
+_HEBREW = str.maketrans({"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "h", "צ": "ts", "ץ": "ts"})
 
 
 _GERESH = re.compile("([גזצתч])['׳’]")

@@ -116,8 +116,8 @@ def token_sim(a: str, b: str) -> float:
     return sim
 
 
-_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ph", "b"), ("ts", "s")]
-_CLASSES = str.maketrans("pfvbcqxzj", "bbbbkkksj")
+_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("bh", "b"), ("ts", "s")]
+_CLASSES = str.maketrans("pfvbcqzgdl", "bbbbkksktr")
 _VOWELS = re.compile(r"[aeiouyw']")
 
 
@@ -130,9 +130,11 @@ def skeletons(token: str) -> tuple[str, ...]:
     t = token
     if len(t) > 4 and (t.startswith("al") or t.startswith("el")):
         t = t[2:]
-    if len(t) > 3 and t[0] == "l" and t[1] not in "aeiouy":
+    if len(t) > 2 and t[0] == "l" and t[1] not in "aeiouy":
         t = t[1:]  # "lkhtyb": the article written without its vowel
-    t = _VOWELS.sub("", t.translate(_CLASSES))
+    if t[:1] == "w":
+        t = "b" + t[1:]  # an initial w/v (Hebrew vav) is a consonant
+    t = _VOWELS.sub("", t.replace("x", "ks").translate(_CLASSES))
     for a, b in _DIGRAPHS:
         t = t.replace(a, b)
     t = re.sub(r"(.)\1+", r"\1", t.rstrip("h"))

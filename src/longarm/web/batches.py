@@ -178,6 +178,15 @@ def _set(store: Path, job_id: str, **fields: Any) -> None:
     connect(store).execute(f"UPDATE web_batches SET {cols} WHERE id = ?", (*fields.values(), job_id))
 
 
+def _rows(source: Path) -> int:
+    """The number of rows of an order book, as the batch module counts them."""
+    from longarm import batch
+
+    if hasattr(batch, "open_source"):
+        return int(batch.open_source(source).rows_estimate)
+    return int(batch.read_table(source).height)  # type: ignore[attr-defined]
+
+
 def run_job(store: Path, job_id: str) -> None:
     """Run one claimed job to the end: result as Parquet and CSV, the HTML report."""
     import polars as pl
@@ -197,7 +206,7 @@ def run_job(store: Path, job_id: str) -> None:
 
     threading.Thread(target=beat, daemon=True).start()
     try:
-        total = batch.read_table(source).height
+        total = _rows(source)
         _set(store, job_id, rows_total=total, rows_done=0)
         fractions: dict[str, float] = {}
         last = [0.0]
@@ -207,17 +216,20 @@ def run_job(store: Path, job_id: str) -> None:
             now = time.monotonic()
             if now - last[0] >= 0.3:
                 last[0] = now
-                share = sum(WEIGHTS.get(s, 0.0) * f for s, f in fractions.items())
+                weighted = [s for s in fractions if s in WEIGHTS]
+                share = sum(WEIGHTS[s] * fractions[s] for s in weighted) if weighted else fractions[stage]
                 _set(store, job_id, rows_done=min(total - 1, int(total * share)) if total else 0)
 
         out = where / "result.parquet"
         result = batch.run(source, out, store_path=store, report=where / "report.html", progress=progress)
         pl.read_parquet(out).write_csv(where / ".result.csv.tmp")
         os.replace(where / ".result.csv.tmp", where / "result.csv")
+        total = int(result.get("rows", total))
         _set(
             store,
             job_id,
             status="done",
+            rows_total=total,
             rows_done=total,
             counts=json.dumps(result["counts"], sort_keys=True),
             run_id=result["run_id"],

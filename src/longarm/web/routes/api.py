@@ -104,10 +104,12 @@ async def post_classify(request: Request) -> Response:
     data = await _body(request)
     try:
         body = ClassifyBody.model_validate(data)
+    except ValidationError as e:
+        raise InputError(inputs.problems_of(e)) from None
+    try:
         item = Item.model_validate(body.item)
     except ValidationError as e:
-        prefix = "item" if isinstance(data, dict) and "item" in data and not _top_level(e) else ""
-        raise InputError(inputs.problems_of(e, prefix)) from None
+        raise InputError(inputs.problems_of(e, "item")) from None
     if item.catalog_id:
         catalog.get(item.catalog_id, "item.catalog_id")
     if item.catalog_id is None and item.tpp is None and item.units is None and item.type == "ic":
@@ -116,12 +118,6 @@ async def post_classify(request: Request) -> Response:
     if on < dt.date(2000, 1, 1):
         raise InputError(Problem("as_of", "must be on or after 2000-01-01"))
     return Response(classify(item, on, body.exporter_role).model_dump_json(), media_type=JSON)
-
-
-def _top_level(e: ValidationError) -> bool:
-    return any(err["loc"] and err["loc"][0] != "item" for err in e.errors()) or any(
-        len(err["loc"]) == 1 for err in e.errors()
-    )
 
 
 class ScreenMatch(BaseModel):
