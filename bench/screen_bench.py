@@ -42,7 +42,9 @@ def quality(split: Path, errors: int) -> dict[str, dict[str, float]]:
         want = r["label"] == "1"
         per[r.get("class") or r.get("kind") or ""].append((s.value, want))
         if (s.value >= THRESHOLD) != want:
-            wrong.append((r.get("class") or r.get("kind") or "", r["label"], r["name1"], r["name2"], s.value, s.explanation))
+            wrong.append(
+                (r.get("class") or r.get("kind") or "", r["label"], r["name1"], r["name2"], s.value, s.explanation)
+            )
     elapsed = time.perf_counter() - t0
     out = {}
     allpairs = [p for v in per.values() for p in v]
@@ -72,7 +74,9 @@ def _prf(pairs: list[tuple[float, bool]], threshold: float) -> dict[str, float]:
     return {"n": len(pairs), "p": p, "r": r, "f1": f1}
 
 
-CITIES = "Shenzhen Beijing Shanghai Guangzhou Hangzhou Suzhou Wuhan Chengdu Tianjin Dongguan Ningbo Xiamen Hefei".split()
+CITIES = (
+    "Shenzhen Beijing Shanghai Guangzhou Hangzhou Suzhou Wuhan Chengdu Tianjin Dongguan Ningbo Xiamen Hefei".split()
+)
 SYLLABLES = "hua xin tong da zhong guo ke ji an kang ming yuan tian hai long feng sheng rui jia heng bao cheng".split()
 WORDS = (
     "Technology Electronics Trading Industrial Information Network Semiconductor Intelligent Digital "

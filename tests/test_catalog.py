@@ -230,3 +230,13 @@ def test_plot_writes_the_picture(cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["plane.png"]  # no temporary file left behind
+
+
+def test_range_that_does_not_decide_leaves_the_question_to_the_other_unknown():
+    from longarm.rules.classification import ICFacts, classify_ic
+
+    f = ICFacts(tpp=4000, performance_density=None, datacenter=None, io_gbs=None, max_tops=None)
+    res = classify_ic(ICFacts(**{**f.__dict__, "performance_density_range": (6.0, 9.0)}), d("2024-01-01"))
+    assert res.candidates == {"3A090.a", "3A991.p"}  # .a unless excluded by Note 2 (datacenter unknown)
+    assert res.checks[0].value is True and "the whole range gives" in res.checks[0].text
+    assert [c.missing for c in res.checks if c.value is None] == [("datacenter",)]

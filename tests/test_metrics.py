@@ -63,3 +63,10 @@ def test_threshold_comparison_tolerates_float_representation():
 def test_invalid_units_are_rejected(bad):
     with pytest.raises(ValidationError):
         Unit(**bad)
+
+
+def test_performance_density_range_is_reversed_by_the_area():
+    # the larger die area gives the lower density
+    assert metrics.performance_density_range(4096, (456.25, 1228)) == pytest.approx((4096 / 1228, 4096 / 456.25))
+    assert metrics.performance_density_range(None, (1, 2)) is None
+    assert metrics.performance_density_range(100, None) is None

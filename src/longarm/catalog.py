@@ -61,10 +61,7 @@ class Chip:
     @property
     def performance_density_range(self) -> tuple[float, float] | None:
         """[lo, hi] performance density from the TPP and the die-area range (larger area, lower density)."""
-        area = self.die_area_mm2_range
-        if area is None or self.tpp is None:
-            return None
-        return (self.tpp / area[1], self.tpp / area[0])
+        return metrics.performance_density_range(self.tpp, self.die_area_mm2_range)
 
     @property
     def tpp(self) -> float | None:

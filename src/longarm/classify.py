@@ -125,11 +125,9 @@ def ic_facts(
         )
     if chip is not None:
         warnings.extend(chip.caveats)
-    pd_range = None
-    area_range = chip.die_area_mm2_range if chip is not None else None
-    if die_area is None and area_range is not None and tpp is not None:
-        # the larger area gives the lower density
-        pd_range = (tpp / area_range[1], tpp / area_range[0])
+    # a given die area wins; otherwise the catalogue's range, if the sources only bound the area
+    area_range = chip.die_area_mm2_range if chip is not None and die_area is None else None
+    pd_range = metrics.performance_density_range(tpp, area_range)
     return ICFacts(
         tpp=tpp,
         performance_density=metrics.performance_density(tpp, die_area),

@@ -79,6 +79,16 @@ def performance_density(tpp: float | None, die_area_mm2: float | None) -> float 
     return tpp / die_area_mm2
 
 
+def performance_density_range(
+    tpp: float | None, die_area_mm2_range: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """[lo, hi] performance density over a die-area range (the larger area gives the lower density)."""
+    if tpp is None or die_area_mm2_range is None:
+        return None
+    lo_area, hi_area = die_area_mm2_range
+    return (tpp / hi_area, tpp / lo_area)
+
+
 def memory_bandwidth_density(bandwidth_gbs: float | None, area_mm2: float | None) -> float | None:
     """Memory bandwidth (GB/s) per mm² of package or stack, or None when either is unknown."""
     if bandwidth_gbs is None or area_mm2 is None:

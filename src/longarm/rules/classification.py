@@ -447,13 +447,14 @@ def _over_range(f: ICFacts, on: dt.date, version: dict[str, Any], notes: list[st
         else:
             segments.append((pd, upper, r.candidates))
     span = f"the applicable die area is known only as a range, so performance density is {lo:.2f} to {hi:.2f}"
-    if len(candidates) == 1:
-        summary = Check("3A090", True, f"{span}; the whole range gives {next(iter(candidates))}")
+
+    def eccns(c: set[str]) -> str:
+        return " or ".join(sorted(c, key=lambda e: (e == UNCLASSIFIED, e)))
+
+    if len(segments) == 1:
+        # the die area does not decide; any other unknown asks its own question below
+        summary = Check("3A090", True, f"{span}; the whole range gives {eccns(candidates)}")
     else:
-
-        def eccns(c: set[str]) -> str:
-            return " or ".join(sorted(c, key=lambda e: (e == UNCLASSIFIED, e)))
-
         parts = [
             f"{eccns(c)} from {a:.2f} to {'below ' if j + 1 < len(segments) else ''}{b:.2f}"
             for j, (a, b, c) in enumerate(segments)

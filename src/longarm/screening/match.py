@@ -32,8 +32,8 @@ import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
 from longarm.screening.normalize import GENERIC, PLACES, REORDERED, Name, names, normalize
@@ -63,6 +63,7 @@ COUNTRY_MALUS = 0.05  # taken off when it is not
 CANDIDATES = 40
 ONE_WORD_CANDIDATES = 600
 RARE_DF = 800  # a term in more names than this only adds weight to candidates
+OWN_SHARE = 0.45  # ... and of its own weight, unless it holds the whole query
 PRUNE = 0.6  # share of the query's weight a candidate must share to be able to reach THRESHOLD
 CROSS_SCRIPTS = ("abjad", "hangul", "burmese")
 ENTRY_TYPES = {"Individual": "person", "Entity": "organization", "Vessel": "vessel", "Aircraft": "aircraft"}
@@ -148,6 +149,9 @@ class Index:
         self._sets: dict[int, frozenset[int]] = {}
         self._screened: dict[tuple[str, str | None], list[Match]] = {}
         self._remembered: dict[tuple[str, str | None], list[Match]] = {}
+        self._similar: dict[str, tuple[str, ...]] = {}
+        self._leads: dict[str, float] = {}
+        self._weights: dict[int, float] = {}
 
     @property
     def deletes(self) -> dict[str, list[str]]:
@@ -186,10 +190,14 @@ class Index:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.max_idf)
 
-    @lru_cache(maxsize=10_000)
     def leading_share(self, token: str) -> float:
         """The share of the listed names holding `token` in which it comes first (after a place):
         high for a brand ("Huawei ..."), low for a generic word ("... Steel Complex")."""
+        if token not in self._leads:
+            self._leads[token] = self._leading_share(token)
+        return self._leads[token]
+
+    def _leading_share(self, token: str) -> float:
         ids = self.postings.get(token, [])
         lead = 0
         for nid in ids:
@@ -200,14 +208,27 @@ class Index:
             lead += toks[k] == token if k < len(toks) else 0
         return lead / len(ids) if ids else 0.0
 
+    def _name_weight(self, nid: int) -> float:
+        w = self._weights.get(nid)
+        if w is None:
+            w = self._weights[nid] = sum(self.weight(t) for t in self._plain[nid][0])
+        return w
+
     def df(self, token: str) -> int:
         """In how many listed names a word occurs."""
         ids = self.postings.get(token)
         return len(ids) if ids else 0
 
-    @lru_cache(maxsize=100_000)
     def _similar_terms(self, term: str) -> tuple[str, ...]:
         """The term itself if indexed, else indexed terms one edit (or one transposition) away."""
+        found = self._similar.get(term)
+        if found is None:
+            if len(self._similar) > 100_000:
+                self._similar.clear()
+            found = self._similar[term] = self._find_similar(term)
+        return found
+
+    def _find_similar(self, term: str) -> tuple[str, ...]:
         if term in self.postings:
             return (term,)
         if len(term) < 5 or not term.isalpha():
@@ -239,6 +260,8 @@ class Index:
             if not found and spelt.get(term, term) != term:
                 found = self._similar_terms(spelt[term])
             terms += [(w, self.postings[t]) for t in found]
+            if "+" + term in self.postings:  # written apart in the list ("Hua Wei")
+                terms.append((w, self.postings["+" + term]))
             if q.script in CROSS_SCRIPTS:
                 for sk in skeletons(term):
                     if len(sk) >= 2 and "~" + sk in self.postings:
@@ -271,7 +294,10 @@ class Index:
             for nid in acc:
                 if nid in members:
                     acc[nid] += w
-        kept = [nid for nid, w in acc.items() if w >= floor]
+        # a name sharing little of its own weight can only match as a name that holds the whole query
+        whole = floor / PRUNE * 0.95
+        wc = self._name_weight
+        kept = [nid for nid, w in acc.items() if w >= floor and (w >= whole or w >= OWN_SHARE * wc(nid))]
         size = len(merged)
         plain = self._plain
         limit = ONE_WORD_CANDIDATES if size == 1 else CANDIDATES
@@ -352,7 +378,8 @@ def _unplain(p: tuple) -> Name:  # type: ignore[type-arg]
 
 def _terms(n: Name) -> set[str]:
     t = n.tokens
-    terms = set(t) | set(n.written) | {a + b for a, b in zip(t, t[1:])} | {a + b + c for a, b, c in zip(t, t[1:], t[2:])}
+    terms = set(t) | set(n.written)
+    terms |= {"+" + a + b for a, b in zip(t, t[1:])} | {"+" + a + b + c for a, b, c in zip(t, t[1:], t[2:])}
     terms |= {"~" + sk for tok in t for sk in skeletons(tok) if len(sk) >= 2}
     if 3 <= len(t) <= 8:
         terms.add("^" + _initials(t))
@@ -511,7 +538,9 @@ def score(
     for i in extra_q:
         den += QUERY_EXTRA * wq[i] * (PLACE_COST if qt[i] in PLACES and not person else PERSON_EXTRA if person else 1.0)
     for j in extra_c:
-        den += LISTED_EXTRA * wc[j] * (PLACE_COST if ct[j] in PLACES and not person else PERSON_EXTRA if person else 1.0)
+        den += (
+            LISTED_EXTRA * wc[j] * (PLACE_COST if ct[j] in PLACES and not person else PERSON_EXTRA if person else 1.0)
+        )
     base = num / den if den else 0.0
     value = base
     words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
@@ -572,7 +601,9 @@ def score(
     places_c = {ct[j] for j in extra_c if ct[j] in PLACES and ct[j] not in ("branch", "office")}
     if places_q and places_c:
         value -= PLACE_CONFLICT
-        notes.append(f"different places ({'/'.join(sorted(places_q))} vs {'/'.join(sorted(places_c))}): -{PLACE_CONFLICT}")
+        notes.append(
+            f"different places ({'/'.join(sorted(places_q))} vs {'/'.join(sorted(places_c))}): -{PLACE_CONFLICT}"
+        )
     if q.numbers != c.numbers and (q.numbers or c.numbers):
         value *= NUMBER_FACTOR
         notes.append(
@@ -672,7 +703,7 @@ def load_index(lst: ScreeningList) -> Index:
     return index
 
 
-def _save(path: Path, data: object) -> None:
+def _save(path: Path, data: Any) -> None:
     """Write a cache file atomically; a read-only cache only means rebuilding next time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -70,7 +70,6 @@ JURISDICTION = {
     "pty ltd": "AU",
     "pte ltd": "SG",
     "sacv": "MX",
-    "sa de cv": "MX",
     "pvt ltd": "IN",
     "jusikhoesa": "KR",
     "bm": "IL",

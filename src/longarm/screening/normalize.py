@@ -159,7 +159,10 @@ _HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 _SCRIPTS = [
     ("cjk", re.compile(f"[{_HAN}{_KANA}]+")),
     ("hangul", re.compile(f"[{_HANGUL}]+")),
-    ("abjad", re.compile(r"(?:[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]['’]?)+")),
+    (
+        "abjad",
+        re.compile(r"(?:[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]['’]?)+"),
+    ),
     ("burmese", re.compile(r"[\u1000-\u109f\uaa60-\uaa7f]+")),
 ]
 _KANA_RX = re.compile(f"[{_KANA}]")
@@ -302,8 +305,23 @@ GENERIC |= set(
     ).split()
 )
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|o|a|ª|º)$")
-_HAN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_HAN_NUMBER = re.compile(r"第([〇零一二两三四五六七八九十百0-9]+)|([〇零一二两三四五六七八九十百]+)(?=[号號所院厂廠局])")
+_HAN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_HAN_NUMBER = re.compile(
+    r"第([〇零一二两三四五六七八九十百0-9]+)|([〇零一二两三四五六七八九十百]+)(?=[号號所院厂廠局])"
+)
 # Words that name a place: an unmatched place costs less (a branch or city suffix), but two
 # different places on the two sides are a conflict (the same name in another city).
 PLACES = frozenset(
@@ -410,7 +428,10 @@ def _split_rx() -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])[\s\-:]*(?:" + "|".join(alts) + r")(?![^\W_])[\s\-:.,]*", re.IGNORECASE)
 
 
-_LEAD_MARK = re.compile(r"^\s*(?:ex|also|formerly|former|previously|aka|a\.k\.a\.?|f\.k\.a\.?|f/k/a|now|including|incl\.?)\b[\s\-:.,]*", re.I)
+_LEAD_MARK = re.compile(
+    r"^\s*(?:ex|also|formerly|former|previously|aka|a\.k\.a\.?|f\.k\.a\.?|f/k/a|now|including|incl\.?)\b[\s\-:.,]*",
+    re.I,
+)
 
 
 def split_aliases(text: str) -> list[str]:
@@ -443,7 +464,7 @@ def split_aliases(text: str) -> list[str]:
                 add(_PAREN.sub(" ", piece))
             last = groups[-1]
             tail = piece[last.end() :].strip(" .,;:-")
-            if not tail or _only_form(tail):
+            if (not tail or _only_form(tail)) and not _qualifier(last.group(1)):
                 inner = _LEAD_MARK.sub("", last.group(1))
                 for p in rx.split(inner):
                     add(p)
@@ -468,15 +489,12 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
     """Every name in `text` (aliases split), each normalised; names without content tokens left out."""
     text, removed = clean(text)
     found: list[Name] = []
-    parts = split_aliases(text)
-    for i, part in enumerate(parts):
+    for part in split_aliases(text):
         n = _normalize(part, type, tuple(removed))
-        if not n.tokens or any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
-            continue
-        if 0 < i < len(parts) - 1 and len(parts) > 1 and not _identifies(n):
-            continue  # "(Beijing)" or "(Holding)" alone names nobody
-        found.append(n)
-    return tuple(found)
+        if n.tokens and not any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
+            found.append(n)
+    named = [n for n in found if _identifies(n)]  # "(Beijing)" or "(Holding)" alone names nobody
+    return tuple(found if len(found) < 2 else named or found[-1:])
 
 
 def _fields(n: Name) -> tuple:  # type: ignore[type-arg]
@@ -484,7 +502,9 @@ def _fields(n: Name) -> tuple:  # type: ignore[type-arg]
 
 
 def _identifies(n: Name) -> bool:
-    return any(t not in PLACES and t not in GENERIC and not t.isdigit() for t in n.tokens)
+    """Whether a part names someone: "(Beijing)" or "(Holding)" alone does not; a name of three
+    generic words or more ("National University of Defense Technology") does."""
+    return len(n.tokens) > 2 or any(t not in PLACES and t not in GENERIC and not t.isdigit() for t in n.tokens)
 
 
 @lru_cache(maxsize=200_000)
@@ -598,7 +618,7 @@ REORDERED = "'SURNAME, Given' read as 'Given SURNAME'"
 
 
 def _person_order(text: str, type: str | None) -> str:
-    """"SURNAME, Given Names" (the lists' way of writing a person) read as "Given Names SURNAME"."""
+    """ "SURNAME, Given Names" (the lists' way of writing a person) read as "Given Names SURNAME"."""
     if type not in ("person", None) or text.count(",") != 1:
         return text
     left, right = (p.strip() for p in text.split(","))
@@ -823,7 +843,9 @@ def _hangul(run: str) -> str:
     return " ".join(out)
 
 
-_HEBREW = str.maketrans({"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "h", "צ": "ts", "ץ": "ts"})
+_HEBREW = str.maketrans(
+    {"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "h", "צ": "ts", "ץ": "ts"}
+)
 
 
 _GERESH = re.compile("([גזצתч])['׳’]")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ def _read_csv(path: Path, option: str, required: set[str]) -> list[dict[str, str
         raise InputError(Problem(option, f"{path} is not a readable CSV{line}: {e}")) from None
 
 
-def _cell_problems(option: str, line: int, row: dict[str, str | None], cols: tuple[str, ...]) -> list[Problem]:
+def _cell_problems(option: str, line: int, row: Mapping[str, str | None], cols: tuple[str, ...]) -> list[Problem]:
     out = []
     for col in cols:
         value = row.get(col) or ""

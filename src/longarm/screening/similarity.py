@@ -43,7 +43,17 @@ _CONF: dict[int, str] | None = None
 # Gender and number endings (either order): a different ending is a different name.
 _ENDINGS = {
     frozenset(p)
-    for p in [("", "a"), ("", "s"), ("o", "a"), ("er", "ra"), ("us", "a"), ("y", "a"), ("i", "a"), ("e", "a"), ("", "e")]
+    for p in [
+        ("", "a"),
+        ("", "s"),
+        ("o", "a"),
+        ("er", "ra"),
+        ("us", "a"),
+        ("y", "a"),
+        ("i", "a"),
+        ("e", "a"),
+        ("", "e"),
+    ]
 }
 
 
