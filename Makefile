@@ -26,8 +26,13 @@ demo: $(STAMP)
 	$(BIN)/longarm batch examples/order-book.csv --out demo/order-book-results.csv --report demo/report.html
 	$(BIN)/longarm audit verify
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium; install it (and a CJK font for the screenshots) when missing.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-wqy-microhei)
 
 bench: $(STAMP)
 	$(BIN)/python bench/batch_bench.py > bench/batch-1m.json
@@ -37,4 +42,4 @@ bench: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m longarm.docs README.md
 
-.PHONY: install demo test bench docs
+.PHONY: install demo test bench docs browser

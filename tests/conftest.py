@@ -38,3 +38,7 @@ def cli():
 
 def as_json(proc: subprocess.CompletedProcess[str]):
     return json.loads(proc.stdout)
+
+
+# A real `longarm serve` on a free port for the API, web and browser tests.
+from web_fixtures import server  # noqa: E402, F401

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import httpx
 import polars as pl
-import pytest
 from conftest import ROOT, run_cli
 from test_scenarios import CASES
-from web_fixtures import LONGARM, server, start_server  # noqa: F401
+from web_fixtures import LONGARM, start_server
 
 PROBLEM = "application/problem+json"
 H100_CN = {
@@ -34,8 +33,20 @@ def test_health_needs_no_key(server):
 def test_openapi_31_and_docs(server):
     spec = httpx.get(server.url + "/openapi.json").json()
     assert spec["openapi"].startswith("3.1")
-    for path in ("/v1/assess", "/v1/classify", "/v1/screen", "/v1/match", "/v1/batches", "/v1/batches/{id}",
-                 "/v1/batches/{id}/result", "/v1/chips", "/v1/rules", "/v1/lists", "/v1/diff", "/healthz"):
+    for path in (
+        "/v1/assess",
+        "/v1/classify",
+        "/v1/screen",
+        "/v1/match",
+        "/v1/batches",
+        "/v1/batches/{id}",
+        "/v1/batches/{id}/result",
+        "/v1/chips",
+        "/v1/rules",
+        "/v1/lists",
+        "/v1/diff",
+        "/healthz",
+    ):
         assert path in spec["paths"], path
     assert "Transaction" in spec["components"]["schemas"]
     assert httpx.get(server.url + "/docs").status_code == 200
@@ -140,7 +151,11 @@ def test_every_determination_is_in_the_audit_log_with_the_key(server):
     for _ in range(100):
         store = Store(server.store)
         try:
-            found = [r for r in store.records(kind="assess") if r["payload"]["transaction"]["item"].get("name") == "audit-marker-7"]
+            found = [
+                r
+                for r in store.records(kind="assess")
+                if r["payload"]["transaction"]["item"].get("name") == "audit-marker-7"
+            ]
         finally:
             store.close()
         if found:
@@ -155,7 +170,9 @@ def test_classify(server):
             r = c.post("/v1/classify", json={"item": {"catalog_id": "nvidia-h800-sxm"}, "as_of": on})
             cli = json.loads(run_cli("classify", "--chip", "nvidia-h800-sxm", "--as-of", on, "--json").stdout)
             assert r.status_code == 200 and {"as_of": on, **r.json()} == cli
-        r = c.post("/v1/classify", json={"item": {"tpp": 5000, "die_area_mm2": 800, "datacenter": True}, "as_of": "2024-01-01"})
+        r = c.post(
+            "/v1/classify", json={"item": {"tpp": 5000, "die_area_mm2": 800, "datacenter": True}, "as_of": "2024-01-01"}
+        )
         assert r.json()["eccn"] == "3A090.a"
         r = c.post("/v1/classify", json={"item": {"tpp": -3}})
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "item.tpp"
@@ -220,12 +237,12 @@ def test_keys_are_admin_and_revocation_is_immediate(server):
 
 
 def book(path: Path, rows: int) -> Path:
-    lines = ["order_id,as_of,to_country,catalog_id,end_user,end_user_country"]
+    lines = ["order_id,as_of,from_country,to_country,catalog_id,origin_country,end_user,end_user_country"]
     dests = ["CN", "DE", "VN", "SA", "MY"]
     chips = ["nvidia-h100-sxm", "nvidia-h20", "amd-mi300x"]
     for i in range(rows):
         user = "Huawei Technologies Co., Ltd." if i % 7 == 0 else f"Customer {i % 50}"
-        lines.append(f'o{i},2024-06-01,{dests[i % 5]},{chips[i % 3]},"{user}",{dests[i % 5]}')
+        lines.append(f'o{i},2024-06-01,US,{dests[i % 5]},{chips[i % 3]},US,"{user}",{dests[i % 5]}')
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
 
@@ -258,8 +275,14 @@ def test_batch_upload_progress_result_and_report(server, tmp_path):
     assert got["order_id"].to_list() == [f"o{i}" for i in range(400)]
     assert pl.read_parquet(tmp_path / "out.parquet").height == 400
     # the same book through the CLI gives the same rows
-    proc = subprocess.run([str(LONGARM), "batch", str(src), "--out", str(tmp_path / "cli.csv")], capture_output=True,
-                          text=True, cwd=ROOT, env=os.environ, timeout=300)
+    proc = subprocess.run(
+        [str(LONGARM), "batch", str(src), "--out", str(tmp_path / "cli.csv")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert pl.read_csv(tmp_path / "cli.csv", infer_schema=False).equals(got)
 
@@ -320,14 +343,31 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(server):
     token = server.key("schemathesis", "admin", rate=10_000_000)
     proc = subprocess.run(
         [
-            str(LONGARM.with_name("st")), "run", server.url + "/openapi.json",
-            "-H", f"Authorization: Bearer {token}",
-            "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
-            "--max-examples", "8", "--seed", "1", "--no-shrink", "--phases", "examples,coverage,fuzzing",
-            "--exclude-operation-id", "post_lists_v1_lists_post",  # installs lists from server paths or URLs
-            "--generation-database", "none", "--request-timeout", "30",
+            str(LONGARM.with_name("st")),
+            "run",
+            server.url + "/openapi.json",
+            "-H",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
+            "--max-examples",
+            "8",
+            "--seed",
+            "1",
+            "--no-shrink",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--exclude-operation-id",
+            "post_lists_v1_lists_post",  # installs lists from server paths or URLs
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "30",
         ],
-        capture_output=True, text=True, timeout=900, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stdout[-6000:]
     assert " passed" in proc.stdout

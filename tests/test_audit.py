@@ -145,6 +145,8 @@ def test_a_deleted_store_is_reported_as_missing_where_records_existed(tmp_path):
         p.unlink()
     proc = run_cli("audit", "verify")
     assert proc.returncode == 2 and "missing, but 10 records were written" in proc.stderr and proc.stdout == ""
+    proc = run_cli("audit", "show")
+    assert proc.returncode == 2 and "missing, but 10 records were written" in proc.stderr
     # the next determination does not quietly start a fresh log in its place
     proc = run_cli("screen", "Huawei Technologies Co., Ltd.")
     assert proc.returncode == 2 and "nothing was appended" in proc.stderr and proc.stdout == ""
@@ -165,6 +167,12 @@ def test_an_anchor_kept_elsewhere_finds_a_rewrite_by_someone_who_has_the_key(tmp
     assert [p.seq for p in problems] == [10] and "anchor" in problems[0].what
     # and an anchor of more records than the store holds: the last ones were removed
     assert "missing" in s.verify("12:" + head.split(":")[1])[0].what
+
+
+def test_a_store_never_written_is_empty_not_an_error(tmp_path):
+    assert run_cli("audit", "verify").stdout.startswith("ok: no store at")
+    assert run_cli("audit", "show").returncode == 0
+    assert not (tmp_path / "home" / "longarm.sqlite").exists()
 
 
 def test_cli_anchor_and_verify_expect(tmp_path):

@@ -70,7 +70,16 @@ def test_output_that_is_the_input_is_refused_and_the_input_kept(env, link):
     assert src.read_bytes() == before and p.stdout == ""
 
 
-@pytest.mark.parametrize("misspelt,meant", [("enduser", "end_user"), ("End User", "end_user"), ("TO_COUNTRY", "to_country"), ("as-of", "as_of"), ("end_user_contry", "end_user_country")])
+@pytest.mark.parametrize(
+    "misspelt,meant",
+    [
+        ("enduser", "end_user"),
+        ("End User", "end_user"),
+        ("TO_COUNTRY", "to_country"),
+        ("as-of", "as_of"),
+        ("end_user_contry", "end_user_country"),
+    ],
+)
 def test_a_column_close_to_a_contract_column_is_refused_naming_both(env, misspelt, meant):
     header = [misspelt if c == meant else c for c in HEADER]
     if meant not in HEADER:
@@ -105,7 +114,7 @@ def test_duplicate_headers_are_refused(env):
     assert p.returncode == 2 and "'to_country' appears more than once" in p.stderr
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "\tx", "\rx"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def test_formula_cells_are_neutralised_in_csv_unless_raw(env):
@@ -122,7 +131,10 @@ def test_formula_cells_are_neutralised_in_csv_unless_raw(env):
 
 
 def test_an_empty_as_of_is_today_and_the_date_used_is_in_the_output(env):
-    rows = [["O-1", "", "DE", "nvidia-h100-sxm", "US", "", ""], ["O-2", "2024-06-01", "DE", "nvidia-h100-sxm", "US", "", ""]]
+    rows = [
+        ["O-1", "", "DE", "nvidia-h100-sxm", "US", "", ""],
+        ["O-2", "2024-06-01", "DE", "nvidia-h100-sxm", "US", "", ""],
+    ]
     src = write_csv(env / "ob.csv", rows)
     assert cli(env, str(src), "--out", str(env / "o.csv")).returncode == 0
     out = pl.read_csv(env / "o.csv", infer_schema=False)
@@ -133,7 +145,15 @@ def test_an_empty_as_of_is_today_and_the_date_used_is_in_the_output(env):
 def test_jsonl_values_are_not_rewritten(env):
     src = env / "ob.jsonl"
     lines = [
-        {"order_id": "O-1", "to_country": "CN", "tpp": 4800, "die_area_mm2": 600, "datacenter": True, "quantity": 3, "meta": {"a": [1, 2]}},
+        {
+            "order_id": "O-1",
+            "to_country": "CN",
+            "tpp": 4800,
+            "die_area_mm2": 600,
+            "datacenter": True,
+            "quantity": 3,
+            "meta": {"a": [1, 2]},
+        },
         {"order_id": "O-2", "to_country": "CN", "tpp": 4799.5, "quantity": None},
     ]
     src.write_text("".join(json.dumps(x) + "\n" for x in lines))
@@ -246,8 +266,21 @@ def _alive(pids: list[int]) -> list[int]:
 def test_workers_end_with_a_killed_or_terminated_run(env, engine, sig):
     src = book(env / "book.csv", 20000, seed=4)
     proc = subprocess.Popen(
-        [str(LONGARM), "batch", str(src), "--out", str(env / "o.csv"), "--partition-rows", "500", "--engine", engine,
-         "--workers", "2", "--store", str(env / "s.sqlite")],
+        [
+            str(LONGARM),
+            "batch",
+            str(src),
+            "--out",
+            str(env / "o.csv"),
+            "--partition-rows",
+            "500",
+            "--engine",
+            engine,
+            "--workers",
+            "2",
+            "--store",
+            str(env / "s.sqlite"),
+        ],
         env={**os.environ, "LONGARM_HOME": str(env / "home")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -362,8 +395,15 @@ def test_parquet_output_keeps_types(env):
     assert schema["as_of_used"] == pl.Date
     typed = env / "typed.parquet"
     pl.DataFrame(
-        {"order_id": ["A", "B"], "to_country": ["DE", "CN"], "catalog_id": ["nvidia-h100-sxm"] * 2,
-         "as_of": [dt.date(2025, 6, 1), dt.date(2024, 6, 1)], "tpp": [None, 4800.0], "qty": [1, 2], "datacenter": [True, None]}
+        {
+            "order_id": ["A", "B"],
+            "to_country": ["DE", "CN"],
+            "catalog_id": ["nvidia-h100-sxm"] * 2,
+            "as_of": [dt.date(2025, 6, 1), dt.date(2024, 6, 1)],
+            "tpp": [None, 4800.0],
+            "qty": [1, 2],
+            "datacenter": [True, None],
+        }
     ).write_parquet(typed)
     batch.run(typed, env / "t.parquet", store_path=env / "s.sqlite")
     out = pl.read_parquet(env / "t.parquet")

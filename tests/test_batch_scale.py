@@ -128,7 +128,13 @@ def test_one_name_in_many_countries_is_screened_once_per_worker(env, monkeypatch
     monkeypatch.setattr(match.Index, "candidates_for", counting)
     batch._CACHE["context"] = None
     rows = [
-        {"order_id": f"O-{i}", "to_country": c, "catalog_id": "nvidia-h100-sxm", "end_user": "Huawei Technologies Co., Ltd.", "end_user_country": c}
+        {
+            "order_id": f"O-{i}",
+            "to_country": c,
+            "catalog_id": "nvidia-h100-sxm",
+            "end_user": "Huawei Technologies Co., Ltd.",
+            "end_user_country": c,
+        }
         for i, c in enumerate(COUNTRIES * 5)
     ]
     src = env / "book.jsonl"
@@ -147,7 +153,9 @@ def test_dask_with_two_workers_writes_the_same_bytes_as_local(env, fmt):
     (env / "l").mkdir()
     (env / "d").mkdir()
     batch.run(src, env / "l" / f"out{fmt}", partition_rows=200, store_path=env / "s.sqlite", workers=2)
-    r = batch.run(src, env / "d" / f"out{fmt}", engine="dask", workers=2, partition_rows=200, store_path=env / "s.sqlite")
+    r = batch.run(
+        src, env / "d" / f"out{fmt}", engine="dask", workers=2, partition_rows=200, store_path=env / "s.sqlite"
+    )
     assert (env / "d" / f"out{fmt}").read_bytes() == (env / "l" / f"out{fmt}").read_bytes()
     import sqlite3
 

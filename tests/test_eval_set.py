@@ -73,4 +73,5 @@ def test_the_build_is_byte_identical(build, tmp_path: Path) -> None:  # type: ig
     build.write(build.Builder().build(), tmp_path)
     for split in ("dev", "heldout"):
         rebuilt = hashlib.sha256((tmp_path / f"{split}.csv").read_bytes()).hexdigest()
-        assert rebuilt == hashlib.sha256((EVAL / f"{split}.csv").read_bytes()).hexdigest(), split
+        committed = hashlib.sha256((EVAL / f"{split}.csv").read_bytes()).hexdigest()
+        assert rebuilt == committed, f"{split}.csv differs from a rebuild: run python bench/eval/build.py"

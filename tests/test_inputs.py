@@ -180,3 +180,11 @@ def test_limits_are_documented_in_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     for what, limit in inputs.LIMITS.items():
         assert f"| {what} | {limit} |" in readme
+
+
+def test_a_yaml_alias_bomb_is_refused_before_validation(tmp_path):
+    lines = ["to_country: DE", 'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    proc = assess_file(tmp_path, "\n".join(lines) + "\n")
+    assert proc.returncode == 2 and "more than 100,000 values" in proc.stderr

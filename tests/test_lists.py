@@ -267,3 +267,19 @@ def test_a_pointer_outside_the_lists_folder_is_never_followed(home, tmp_path):
     proc = _screen()
     assert proc.returncode == 0 and "does not name an installed list" in proc.stderr
     assert json.loads(proc.stdout)["lists_version"] == "CSL 2026-07-31"
+    assert cli("lists", "update", "--from", str(SAMPLE), "--force").returncode == 0
+    assert "warning" not in _screen().stderr
+
+
+def test_a_utf16_list_with_a_byte_order_mark_is_read_and_latin1_is_named(home, tmp_path):
+    import codecs
+
+    utf16 = tmp_path / "consolidated-utf16.csv"
+    utf16.write_bytes(codecs.BOM_UTF16_LE + SAMPLE.read_text(encoding="utf-8").encode("utf-16-le"))
+    assert cli("lists", "update", "--from", str(utf16), "--force").returncode == 0
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(
+        "source,name\nEntity List (EL) - Bureau of Industry and Security,Soci\xe9t\xe9\n".encode("latin-1")
+    )
+    proc = cli("lists", "update", "--from", str(latin1), "--force")
+    assert proc.returncode == 2 and "not UTF-8 (byte 0xe9 on line 2)" in proc.stderr

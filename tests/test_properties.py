@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from longarm import classify
 from longarm.assess import assess
+from longarm.classify import classify
 from longarm.model import Item, Party, Transaction
 
 
@@ -175,6 +175,20 @@ def test_an_unknown_fact_never_yields_nlr_where_a_known_one_requires_a_license(
         assert unknown_uses.outcome != "NLR"
 
 
+@slow
+@given(
+    chip=st.sampled_from(["nvidia-h100-sxm", "nvidia-a100-sxm", "nvidia-rtx-4090", "amd-mi300x"]),
+    on=st.dates(min_value=dt.date(2023, 11, 17), max_value=dt.date(2026, 7, 22)),
+    posture=postures,
+)
+def test_an_undated_country_group_membership_never_gives_nlr(chip, on, posture):
+    """The UAE's move into A:5 is not dated: before the snapshot no 3A090 item to the UAE is NLR."""
+    d = assess(tx(chip, "AE", on, posture, [known_party("AE")]))
+    assert d.outcome != "NLR"
+    if d.outcome == "UNDETERMINED":
+        assert any(q.field == "to_country" for q in d.questions) or d.item.eccn == "UNDETERMINED"
+
+
 # ---- consistency of every determination, over every scenario file and both postures -------------
 
 import pytest  # noqa: E402
@@ -222,6 +236,8 @@ def consistency_problems(d) -> list[str]:
             r.review_policy and ("742.6(b)(10)" in r.review_policy or "744.23(d)" in r.review_policy)
         ):
             problems.append(f"{r.citation} without the review policy of 742.6(b)(10) or 744.23(d)")
+    if "UNCLASSIFIED" in (d.item.eccn, *d.item.candidates) and d.license_required is False and d.subject_to_ear:
+        problems.append("license_required false although the ECCN the license question turns on is unknown")
     if d.outcome == "UNDETERMINED" and not d.questions:
         problems.append("UNDETERMINED without a question")
     return problems

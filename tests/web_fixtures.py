@@ -33,8 +33,23 @@ class Server:
 
     def key(self, name: str, role: str = "analyst", rate: int = 100_000) -> str:
         out = subprocess.run(
-            [str(LONGARM), "keys", "create", "--name", name, "--role", role, "--rate", str(rate), "--store", str(self.store)],
-            capture_output=True, text=True, check=True, env=os.environ,
+            [
+                str(LONGARM),
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--role",
+                role,
+                "--rate",
+                str(rate),
+                "--store",
+                str(self.store),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
         )
         return out.stdout.strip()
 
@@ -54,7 +69,10 @@ def start_server(store: Path, *extra: str) -> Server:
     log = open(store.parent / f"serve-{port}.log", "w")
     proc = subprocess.Popen(
         [str(LONGARM), "serve", "--port", str(port), "--store", str(store), *extra],
-        stdout=log, stderr=subprocess.STDOUT, env=os.environ, cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ,
+        cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):

@@ -140,6 +140,16 @@ def _decide(case: Case) -> Determination:
     if gp10 is not None and gp10.value:
         prohibitions_.append(GeneralProhibition(number=10, citation=gp10.citation, text=gp10.text))
 
+    # an item outside the classified paragraphs: no requirement found, but the license question turns
+    # on an ECCN that is not known
+    unclassified = case.eccn in (UNCLASSIFIED, UNDETERMINED) and license_required is False and subject is not False
+    if unclassified:
+        license_required = None
+        case.warn(
+            "the item is outside the paragraphs longarm classifies (3A090, 4A090, 3A991.p, 4A994.l); "
+            "other CCL entries were not evaluated"
+        )
+        case.questions.append("What is the item's ECCN under the rest of the Commerce Control List? (item.eccn)")
     if (denial and denial.value) or (gp10 and gp10.value):
         outcome = "PROHIBITED"
     elif subject is False:
@@ -148,13 +158,6 @@ def _decide(case: Case) -> Determination:
         outcome = "LICENSE_EXCEPTION" if available else "LICENSE_REQUIRED"
     elif license_required is None or (gp10 is not None and gp10.value is None):
         outcome = "UNDETERMINED"
-    elif case.eccn in (UNCLASSIFIED, UNDETERMINED):
-        outcome = "UNDETERMINED"
-        case.warn(
-            "the item is outside the paragraphs longarm classifies (3A090, 4A090, 3A991.p, 4A994.l); "
-            "other CCL entries were not evaluated"
-        )
-        case.questions.append("What is the item's ECCN under the rest of the Commerce Control List? (item.eccn)")
     else:
         outcome = "NLR"
 
@@ -256,6 +259,10 @@ def _evaluate(
     outcomes = {d.outcome for _, d in results}
     worst = min(results, key=lambda r: OUTCOME_RANK.index(r[1].outcome))[1]
     if len(outcomes) == 1:
+        required = {d.license_required for _, d in results}
+        if len(required) > 1:
+            worst = worst.model_copy(deep=True)
+            worst.license_required = None
         return worst, cases
     merged = worst.model_copy(deep=True)
     merged.outcome = "UNDETERMINED"

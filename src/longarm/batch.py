@@ -312,7 +312,9 @@ def _install_list(task: Task) -> None:
     if data is not None and not isinstance(data, bytes):
         data = data.result()
     if data is None:
-        raise RuntimeError(f"this worker's screening list is not the run's ({task.lists_digest[:12]}) and none was shipped")
+        raise RuntimeError(
+            f"this worker's screening list is not the run's ({task.lists_digest[:12]}) and none was shipped"
+        )
     home = Path(tempfile.mkdtemp(prefix="longarm-worker-"))
     folder = home / "lists" / task.lists_digest[:16]
     folder.mkdir(parents=True)
@@ -338,7 +340,7 @@ def _text_frame(task: Task) -> tuple[Any, Any]:
 
     if task.in_fmt == "jsonl":
         originals, texts = [], []
-        for n, line in enumerate(task.payload):
+        for line in task.payload:
             obj, problem = _json_row(line)
             originals.append((obj, problem))
             texts.append({c: _as_text(obj.get(c)) for c in task.columns} if obj is not None else {})
@@ -472,10 +474,7 @@ def _escape(df: Any) -> Any:
     import polars as pl
 
     return df.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]"))
-        .then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c))
-        .alias(c)
+        pl.when(pl.col(c).str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in df.columns
         if df.schema[c] == pl.Utf8
     )
@@ -671,7 +670,10 @@ def check_columns(columns: list[str]) -> list[str]:
             limit = 1 if len(k) <= 5 else 2
             if a == b or Levenshtein.distance(a, b) <= limit:
                 problems.append(
-                    Problem("INPUT", f"column {c!r} looks like the contract column {k!r}: rename it to {k!r} (or rename it clearly apart)")
+                    Problem(
+                        "INPUT",
+                        f"column {c!r} looks like the contract column {k!r}: rename it to {k!r} (or rename it clearly apart)",
+                    )
                 )
                 break
     missing = [c for c in REQUIRED if c not in seen]
@@ -766,7 +768,9 @@ def check_paths(input_path: Path, output_path: Path, report: Path | None) -> Non
     """Refuse an output that is the input (also through links) and paths that cannot be written."""
     _writable_folder(output_path, "--out")
     if _same_file(input_path, output_path):
-        raise InputError(Problem("--out", f"{output_path} is the input file: choose another output (the input is kept)"))
+        raise InputError(
+            Problem("--out", f"{output_path} is the input file: choose another output (the input is kept)")
+        )
     if report is not None:
         if report.suffix.lower() not in (".html", ".htm", ".pdf"):
             raise InputError(Problem("--report", "must end in .html or .pdf"))
@@ -798,7 +802,10 @@ def output_lock(output_path: Path, what: dict[str, Any]) -> Iterator[None]:
             except (ValueError, KeyError, TypeError):
                 holder = "another process"
             raise InputError(
-                Problem("--out", f"{output_path} is being written by another batch run ({holder}); wait for it to finish or choose another --out")
+                Problem(
+                    "--out",
+                    f"{output_path} is being written by another batch run ({holder}); wait for it to finish or choose another --out",
+                )
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(what).encode(), 0)
@@ -834,7 +841,9 @@ class _Parts:
                 kept = {**params, "default_as_of": dt.date.today().isoformat()}
                 _atomic_write(manifest, json.dumps(kept, sort_keys=True).encode())
         except OSError as e:
-            raise InputError(Problem("--out", f"cannot write {folder}: {e.strerror}; choose a writable folder")) from None
+            raise InputError(
+                Problem("--out", f"cannot write {folder}: {e.strerror}; choose a writable folder")
+            ) from None
         self.default_as_of = dt.date.fromisoformat(kept["default_as_of"])
         self.damaged: list[int] = []
 
@@ -1000,7 +1009,7 @@ def run(
     ruleset = params_fingerprint()
     params = {
         "input_sha256": src.sha256,
-        "output": output_path.name,
+        "output": str(output_path.resolve()),
         "output_format": out_fmt,
         "partition_rows": partition_rows,
         "lists_version": lst.version,
@@ -1024,7 +1033,9 @@ def run(
         try:
             parts = _Parts(parts_dir, params)
             run_id = hashlib.sha256(
-                json.dumps({**params, "default_as_of": parts.default_as_of.isoformat()}, sort_keys=True, default=str).encode()
+                json.dumps(
+                    {**params, "default_as_of": parts.default_as_of.isoformat()}, sort_keys=True, default=str
+                ).encode()
             ).hexdigest()[:16]
             cluster = _open_engine(engine, scheduler, workers, src, partition_rows)
             summaries = _decide_all(src, parts, cluster, sets, raw, out_fmt, partition_rows, lst, progress)
@@ -1075,7 +1086,10 @@ def run(
         except OSError as e:
             failure = e
             raise InputError(
-                Problem("--out", f"cannot write {e.filename or output_path}: {e.strerror or e}; free space or choose another folder")
+                Problem(
+                    "--out",
+                    f"cannot write {e.filename or output_path}: {e.strerror or e}; free space or choose another folder",
+                )
             ) from None
         except BaseException as e:
             failure = e
@@ -1207,7 +1221,9 @@ def _assemble(
                 import polars as pl
 
                 names = _out_names(src.columns) + _result_names(whatif)
-                pl.DataFrame(schema={**{c: pl.Utf8 for c in names}, **_result_schema(_result_names(whatif))}).write_parquet(tmp)
+                pl.DataFrame(
+                    schema={**{c: pl.Utf8 for c in names}, **_result_schema(_result_names(whatif))}
+                ).write_parquet(tmp)
         finally:
             if writer is not None:
                 writer.close()

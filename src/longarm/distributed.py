@@ -93,7 +93,9 @@ class DaskEngine:
         except Exception as e:  # a worker that cannot import longarm
             self.close(True)
             raise InputError(
-                Problem("--scheduler", f"the Dask workers cannot run longarm ({e}); install longarm {__version__} on them")
+                Problem(
+                    "--scheduler", f"the Dask workers cannot run longarm ({e}); install longarm {__version__} on them"
+                )
             ) from None
         if not facts:
             self.close(True)

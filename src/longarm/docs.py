@@ -175,13 +175,13 @@ def input_reference() -> str:
     """The README's input reference: every Transaction field, every batch column, the limits."""
     from longarm.inputs import LIMITS
 
-    lines = ["| Transaction field | type | |", "| --- | --- | --- |"]
+    lines = ["| Transaction field | type | meaning |", "| --- | --- | --- |"]
     for path, typ, required in transaction_fields():
         lines.append(f"| `{path}`{' (required)' if required else ''} | {typ} | {FIELD_DOCS.get(path, '')} |")
     lines += ["", "| order-book column | the Transaction field it gives |", "| --- | --- |"]
     for name, required in batch_columns():
         lines.append(f"| `{name}`{' (required)' if required else ''} | {BATCH_DOCS.get(name, '')} |")
-    lines += ["", "| limit | |", "| --- | --- |"]
+    lines += ["", "| what | limit |", "| --- | --- |"]
     lines += [f"| {what} | {limit} |" for what, limit in LIMITS.items()]
     return "\n".join(lines) + "\n"
 

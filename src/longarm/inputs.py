@@ -26,6 +26,7 @@ MAX_NAME_CHARS = 1_000  # the longest name on the Consolidated Screening List ha
 MAX_TEXT_CHARS = 10_000
 MAX_LIST_ITEMS = 10_000
 MAX_DEPTH = 32  # a Transaction nests 5 deep
+MAX_VALUES = 100_000  # every value counted, YAML aliases expanded ("billion laughs")
 
 LIMITS = {
     "Transaction file (JSON or YAML)": f"at most {MAX_DOCUMENT_BYTES:,} bytes (1 MiB)",
@@ -35,6 +36,7 @@ LIMITS = {
     "any other text value": f"at most {MAX_TEXT_CHARS:,} characters",
     "any list": f"at most {MAX_LIST_ITEMS:,} entries",
     "nesting": f"at most {MAX_DEPTH} levels of mappings and lists",
+    "values in one document (YAML aliases counted each time they are used)": f"at most {MAX_VALUES:,}",
     "encoding": "UTF-8; UTF-16 and UTF-32 with a byte-order mark",
 }
 
@@ -243,9 +245,16 @@ def read_document(path: str) -> Any:
 
 def limit_problems(data: Any) -> list[Problem]:
     """Every value past LIMITS (too long a name or text, too long a list, too deep), by field path."""
-    out, stack = [], [("", data, 0)]
+    out, stack, seen = [], [("", data, 0)], 0
     while stack:
         path, node, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return [
+                Problem(
+                    "(input)", f"more than {MAX_VALUES:,} values (YAML aliases are counted each time they are used)"
+                )
+            ]
         if depth > MAX_DEPTH:
             out.append(Problem(path or "(input)", f"nested deeper than {MAX_DEPTH} levels"))
             continue

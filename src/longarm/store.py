@@ -366,7 +366,10 @@ class Store:
 
     def verify(self, expect: str | None = None) -> list[Break]:
         """Every break: a changed, removed, reordered, forged or missing record, checked against
-        the audit key, the head kept beside it and, when given, an anchor (`COUNT:HASH`)."""
+        the audit key, the head kept beside it and, when given, an anchor (`COUNT:HASH`).
+
+        A break in the store itself is recorded (in the store and beside the key), so that nothing
+        is appended to it afterwards; a mismatching anchor is reported only (it may be a typo)."""
         anchor = parse_anchor(expect) if expect else None
         key = load_key(create=False)
         count = self.count()

@@ -7,12 +7,12 @@ import os
 import unicodedata
 from contextlib import suppress
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from longarm.cli._app import app, emit
-from longarm.errors import InputError, Problem
+from longarm.errors import InputError, Problem, StoreError
 
 audit_app = typer.Typer(help="The tamper-evident audit log of every determination.")
 app.add_typer(audit_app, name="audit")
@@ -30,6 +30,23 @@ def printable(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _records(store: Optional[Path], limit: Optional[int] = None) -> list[dict[str, Any]]:
+    """The records of an existing store; none for a store never written, exit 2 for one that is gone."""
+    from longarm.store import Store, default_path, head_path, kept_head
+
+    path = store or default_path()
+    if not path.exists():
+        n = kept_head(path).get("count", 0)
+        if n:
+            raise StoreError(f"{path}: missing, but {n:,} records were written to it (head kept at {head_path(path)})")
+        return []
+    s = Store(path, create=False)
+    try:
+        return s.records(limit=limit)
+    finally:
+        s.close()
 
 
 @audit_app.command("verify")
@@ -98,13 +115,7 @@ def audit_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The most recent audit records (control characters in stored names are shown escaped)."""
-    from longarm.store import Store
-
-    s = Store(store, create=False)
-    try:
-        recs = s.records(limit=limit)
-    finally:
-        s.close()
+    recs = _records(store, limit)
     if as_json:
         emit(recs)
         return
@@ -123,13 +134,7 @@ def audit_export(
     store: StoreOption = None,
 ) -> None:
     """Every audit record, with its hashes and MACs, as JSON Lines (written whole or not at all)."""
-    from longarm.store import Store
-
-    s = Store(store, create=False)
-    try:
-        recs = s.records()
-    finally:
-        s.close()
+    recs = _records(store)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8") as f:

@@ -18,7 +18,9 @@ def batch(
     scheduler: Annotated[
         Optional[str], typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)")
     ] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="worker processes (default: cores)")] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="worker processes (default: cores)")
+    ] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="write an HTML (or PDF) summary here")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store (audit log, runs)")] = None,
     partition_rows: Annotated[int, typer.Option("--partition-rows", min=1)] = 50_000,

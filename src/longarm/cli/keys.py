@@ -37,7 +37,10 @@ def keys_create(
         emit({"id": key.id, "name": key.name, "role": key.role, "rate_per_minute": key.rate_per_minute, "token": token})
     else:
         typer.echo(token)
-        typer.echo(f"key {key.id} ({key.role}, {key.rate_per_minute}/min) for {key.name}: keep the token, it is not shown again", err=True)
+        typer.echo(
+            f"key {key.id} ({key.role}, {key.rate_per_minute}/min) for {key.name}: keep the token, it is not shown again",
+            err=True,
+        )
 
 
 @keys_app.command("list")

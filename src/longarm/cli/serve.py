@@ -35,7 +35,9 @@ def serve(
     from longarm.store import default_path
 
     if no_auth and host not in ("127.0.0.1", "localhost", "::1"):
-        raise InputError(Problem("--no-auth", "only with --host 127.0.0.1: without sign-in the pages are for one local user"))
+        raise InputError(
+            Problem("--no-auth", "only with --host 127.0.0.1: without sign-in the pages are for one local user")
+        )
     os.environ.update(
         LONGARM_STORE=str((store or default_path()).resolve()),
         LONGARM_SERVE_NO_AUTH="1" if no_auth else "0",

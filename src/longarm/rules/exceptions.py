@@ -171,7 +171,9 @@ def _nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
         )
         return []
     seen: set[str] = set()
-    for r, v in sorted(matched, key=lambda rv: rv[1] is None):  # routes known to apply first
+    # per exception, the route known to apply first, and of those the one with prior notification
+    # (e.g. the 2023 text: an export to China is within both the D:1/D:4 and the Macau/D:5 route)
+    for r, v in sorted(matched, key=lambda rv: (rv[1] is None, not rv[0].get("notify"))):
         if r["name"] in seen:
             continue
         seen.add(r["name"])

@@ -121,9 +121,8 @@ def text() -> str:
             span = v["from"] + (f" to {v['to']}" if v["to"] else " on" if v["id"] else "")
             span += f", compliance {v['compliance']}" if v["compliance"] else ""
             quality_ = f" ({v['source_quality']})" if v.get("source_quality") else ""
-            lines.append(
-                f"  {span}: {v['source']}{quality_}" + (f"; text: {v['text_source']}" if v.get("text_source") else "")
-            )
+            line = f"  {span}: {v['source']}{quality_}" if v["source"] else f"  {span}"
+            lines.append(line + (f"; text: {v['text_source']}" if v.get("text_source") else ""))
     sec = on_secondary_sources()
     lines.append(f"\n{len(sec)} of {len(RULES)} rules rest on a secondary source in at least one version.")
     return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ A name made only of legal forms ("CORP", "LLC") has no words and matches nothing
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import marshal
@@ -37,12 +38,19 @@ from typing import Any
 
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
 from longarm.screening.normalize import GENERIC, PLACES, REORDERED, Name, names, normalize
-from longarm.screening.similarity import is_ending, skeleton_sim, skeletons, token_sim
+from longarm.screening.similarity import (
+    is_ending,
+    one_syllable,
+    skeleton_sim,
+    skeletons,
+    syllable_sim,
+    token_sim,
+)
 
 THRESHOLD = 0.85
 ALIGN_FLOOR = 0.55  # token pairs less alike than this are not aligned
 PLACE_COST = 0.3
-PERSON_EXTRA = 0.5  # an extra middle name or patronymic of a person
+PERSON_EXTRA = 0.35  # an extra middle name or patronymic of a person
 QUERY_EXTRA = 1.0
 LISTED_EXTRA = 1.0
 NUMBER_FACTOR = 0.5
@@ -173,6 +181,7 @@ class Index:
                 self._deletes = dict(table)
                 if path:
                     _save(path, self._deletes)
+            gc.freeze()
         return self._deletes
 
     def state(self) -> tuple:  # type: ignore[type-arg]
@@ -231,10 +240,12 @@ class Index:
     def _find_similar(self, term: str) -> tuple[str, ...]:
         if term in self.postings:
             return (term,)
-        if len(term) < 5 or not term.isalpha():
+        if len(term) < 4 or not term.isalpha():
             return ()
         table = self.deletes
         found = set(table.get(term, ()))  # a letter was dropped from the query
+        if len(term) < 5:
+            return tuple(sorted(t for t in found if token_sim(t, term) >= 0.75))
         for i in range(len(term)):
             d = term[:i] + term[i + 1 :]
             if d in self.postings:  # a letter was added to the query
@@ -275,7 +286,11 @@ class Index:
             if ac in self.postings:
                 terms.append((self.weight(toks[0]), self.postings[ac]))
         merged = _merge_runs(toks, joined & self.postings.keys())
-        floor = PRUNE * sum(self.weight(t) for t in merged)
+        # places and branch words cost little, and a short token may be initials ("V.A.")
+        floor = PRUNE * sum(
+            self.weight(t) * PLACE_COST if t in PLACES else min(self.weight(t), 3.0) if len(t) <= 3 else self.weight(t)
+            for t in merged
+        )
         # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
         # the floor, cannot be a candidate; so only those terms create candidates
         terms.sort(key=lambda x: (-x[0], len(x[1])))
@@ -297,7 +312,10 @@ class Index:
         # a name sharing little of its own weight can only match as a name that holds the whole query
         whole = floor / PRUNE * 0.95
         wc = self._name_weight
-        kept = [nid for nid, w in acc.items() if w >= floor and (w >= whole or w >= OWN_SHARE * wc(nid))]
+        if any(len(t) <= 3 for t in toks):  # initials align with whole words: no share to demand
+            kept = [nid for nid, w in acc.items() if w >= floor]
+        else:
+            kept = [nid for nid, w in acc.items() if w >= floor and (w >= whole or w >= OWN_SHARE * wc(nid))]
         size = len(merged)
         plain = self._plain
         limit = ONE_WORD_CANDIDATES if size == 1 else CANDIDATES
@@ -338,12 +356,14 @@ class Index:
                 etype = self.types[ei]
                 if (type and etype and etype != type) or (q.legal_forms and etype == "person"):
                     continue  # another kind of party; a name with a legal form is not a person's
-                s = score(q, self.name(nid), self.weight, type or self.types[ei], self.df)
+                c = self.name(nid)
+                s = score(q, c, self.weight, type or etype, self.df, explain=False)
+                if s.value < THRESHOLD - COUNTRY_BONUS:
+                    continue
                 held = best.get(ei)
                 primary = self.raw[nid] == self.lst.records[ei]["n"]
-                if s.value >= THRESHOLD - COUNTRY_BONUS and (
-                    held is None or s.value > held[0] or (s.value == held[0] and primary)
-                ):
+                if held is None or s.value > held[0] or (s.value == held[0] and primary):
+                    s = score(q, c, self.weight, type or etype, self.df)
                     expl = s.explanation if len(queries) == 1 else f"as {q.original!r}: {s.explanation}"
                     best[ei] = (s.value, self.raw[nid], expl)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
@@ -427,7 +447,7 @@ def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: bool = False) -> tuple[str, ...]:
+def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: str = "") -> tuple[str, ...]:
     """Join runs of short adjacent tokens (syllables, a split word) that together are like one
     token of the other name ("sam seong" ~ "samsung", "casinov a" ~ "casinova")."""
     if len(tokens) < 2:
@@ -454,8 +474,10 @@ def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: bool = 
                     continue
                 like = any(abs(len(u) - len(cat)) <= 2 and token_sim(cat, u) >= 0.85 for u in long_other)
                 if not like and cross:
-                    like = any(skeleton_sim(cat, u) >= 0.9 for u in long_other)
+                    like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
                 if like and all(token_sim(t, u) < 0.9 for t in run for u in other):
+                    if cross and any(skeleton_sim(t, u) >= 0.9 for t in run if len(t) >= 3 for u in other):
+                        continue  # a word of the run already lines up on its own
                     out.append(cat)
                     i = j
                     merged = True
@@ -467,7 +489,12 @@ def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: bool = 
 
 
 def _align(
-    qt: tuple[str, ...], ct: tuple[str, ...], cross: bool, wq: dict[str, str], wc: dict[str, str]
+    qt: tuple[str, ...],
+    ct: tuple[str, ...],
+    cross: str,
+    wq: dict[str, str],
+    wc: dict[str, str],
+    side_q: bool = True,
 ) -> list[tuple[int, int, float]]:
     """Pairs (query word, listed word, similarity), most alike first, each word used once; words
     compare as normalised ("Petroleum" = "Oil") or as written (a typo in "Petrol")."""
@@ -478,7 +505,10 @@ def _align(
             if s < 1.0 and (t in wq or u in wc):
                 s = max(s, token_sim(wq.get(t, t), wc.get(u, u)))
             if cross and s < 0.95:
-                s = max(s, skeleton_sim(t, u))
+                if cross == "abjad" or not one_syllable(t if side_q else u):  # consonants, or a glued word
+                    s = max(s, skeleton_sim(t, u))
+                else:  # a Hangul or Burmese syllable: its vowels are written
+                    s = max(s, syllable_sim(t, u))
             if s >= ALIGN_FLOOR:
                 sims.append((s, -abs(i - j), i, j))
     sims.sort(reverse=True)
@@ -503,19 +533,24 @@ def score(
     weight,  # type: ignore[no-untyped-def]
     type: str | None = None,
     df=None,  # type: ignore[no-untyped-def]
+    explain: bool = True,
 ) -> Score:
-    """How alike two normalised names are (q the query, c the listed name), part by part."""
+    """How alike two normalised names are (q the query, c the listed name), part by part (the
+    explanation left empty with `explain` false: screening explains only what it keeps)."""
     if not q.tokens or not c.tokens:
         return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
     qt = _merge_runs(q.tokens, set(c.tokens))
     ct = _merge_runs(c.tokens, set(qt))
-    cross = q.script != c.script and (q.script in CROSS_SCRIPTS or c.script in CROSS_SCRIPTS)
+    # across scripts: "abjad" (consonants written), "hangul" or "burmese" (syllables), "" otherwise
+    cross = "" if q.script == c.script else q.script if q.script in CROSS_SCRIPTS else c.script
+    cross = cross if cross in CROSS_SCRIPTS else ""
+    side_q = q.script == cross
     if qt != ct:
         qt = _fuzzy_merge(qt, ct, cross)
         ct = _fuzzy_merge(ct, qt, cross)
     spelt_q = {t: w for t, w in zip(q.tokens, q.written) if t != w}
     spelt_c = {t: w for t, w in zip(c.tokens, c.written) if t != w}
-    pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross, spelt_q, spelt_c)
+    pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross, spelt_q, spelt_c, side_q)
     initials = _align_initials(qt, ct, pairs)
     wq = [weight(t) for t in qt]
     wc = [weight(u) for u in ct]
@@ -543,24 +578,28 @@ def score(
         )
     base = num / den if den else 0.0
     value = base
-    words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
-    words += "".join(f", {qt[i]}={' '.join(ct[j] for j in js)} (initials) {INITIALS:.2f}" for i, js in initials)
-    notes = [f"aligned {words.lstrip(', ') or 'nothing'}"]
-    if extra_q:
-        notes.append("extra query words " + ", ".join(qt[i] for i in extra_q))
-    if extra_c:
-        notes.append("extra listed words " + ", ".join(ct[j] for j in extra_c))
-    notes.append(f"weighted average {base:.2f}")
+    notes: list[str] = []
+    if explain:
+        words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
+        words += "".join(f", {qt[i]}={' '.join(ct[j] for j in js)} (initials) {INITIALS:.2f}" for i, js in initials)
+        notes.append(f"aligned {words.lstrip(', ') or 'nothing'}")
+        if extra_q:
+            notes.append("extra query words " + ", ".join(qt[i] for i in extra_q))
+        if extra_c:
+            notes.append("extra listed words " + ", ".join(ct[j] for j in extra_c))
+        notes.append(f"weighted average {base:.2f}")
     strong = [(i, j, s) for i, j, s in pairs if s >= 0.85]
     if df is not None and not extra_q and len(strong) == len(qt) and extra_c and (type != "person" or len(qt) >= 2):
         rare = [qt[i] for i, j, s in strong if s == 1.0 and _rare(qt[i], ct[j], df)]
         if rare:
             value = max(value, PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * base)
             notes.append(f"every query word is in the listed name, {rare[0]!r} rare: partial name {value:.2f}")
-    elif df is not None and not extra_c and len(strong) == len(ct) and len(ct) >= 2 and extra_q:
+    elif df is not None and not extra_c and len(strong) == len(ct) and extra_q:
         rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df)]
         named_extra = [qt[i] for i in extra_q if not _generic(qt[i])]
-        if (rare and len(named_extra) <= 2) or (len(ct) >= 3 and all(qt[i] in PLACES for i in extra_q)):
+        if (rare and len(named_extra) <= 2 and (len(ct) >= 2 or len(ct[0]) >= 5)) or (
+            len(ct) >= 3 and all(qt[i] in PLACES for i in extra_q)
+        ):
             value = max(value, THRESHOLD + 0.1 * base)
             notes.append(f"the whole listed name is in the query: {value:.2f}")
     for one, many, side, other in ((qt, ct, "listed", c), (ct, qt, "query", q)):
@@ -593,7 +632,7 @@ def score(
                 if len(order) > 2 and not _rotation(order):
                     pen = ORDER_PENALTY
             else:
-                pen = ORDER_PENALTY
+                pen = ORDER_PENALTY / 2 if _rotation(order) else ORDER_PENALTY  # "Bank Iran Zamin"
             if pen:
                 value -= pen
                 notes.append(f"words in another order: -{pen:.2f}")
@@ -629,10 +668,12 @@ def score(
             )
         else:
             notes.append(f"legal form agrees ({'/'.join(sorted(q.legal_forms))} vs {'/'.join(sorted(c.legal_forms))})")
+    value = max(0.0, min(1.0, value))
+    if not explain:
+        return Score(round(value, 4), "")
     stripped = [s for s in dict.fromkeys(q.stripped + c.stripped)]
     if stripped:
         notes.append("stripped " + ", ".join(stripped))
-    value = max(0.0, min(1.0, value))
     return Score(round(value, 4), "; ".join(notes) + f" -> {value:.2f}")
 
 
@@ -700,6 +741,7 @@ def load_index(lst: ScreeningList) -> Index:
         index = Index(lst)
         _save(path, index.state())
     index.cache_path = path
+    gc.freeze()  # the index lives as long as the process: keep the collector from scanning it again
     return index
 
 

@@ -167,6 +167,7 @@ _SCRIPTS = [
 ]
 _KANA_RX = re.compile(f"[{_KANA}]")
 _HAN_RX = re.compile(f"[{_HAN}]+")
+_SHORT_HAN = re.compile(f"^\\s*[{_HAN}]{{2,5}}\\s*$")
 _JAPANESE_MARK = re.compile("株式会社|有限会社|合同会社")
 
 # Look-alike letters from Cyrillic and Greek, folded inside Latin words.
@@ -187,6 +188,7 @@ _LABELS = re.compile(
 _VESSEL_PREFIXES = {"mv", "mt", "ms", "ss", "fv", "mts", "mty", "rv", "m v", "m t", "m s", "m y", "s s", "f v"}
 _VESSEL_PREFIXES |= {"motor vessel", "motor tanker", "motor ship", "steam ship", "fishing vessel", "vessel", "tanker"}
 _SAFE_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam", "madame", "mme", "monsieur"}
+_EZAFE = re.compile(r"(?<=[A-Za-z]{3})-[eE](?=\s)")
 _DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![\w]))?")
 _HYPHEN_INITIALS = re.compile(r"(?<![\w.])([^\W\d_])\.\s?-\s?([^\W\d_])\.")
 ABBREVIATIONS = {
@@ -301,7 +303,8 @@ GENERIC |= set(
         "aerospace supply chain new precision optical machinery instrument chemical electric electronic "
         "nauchno issledovatelsky proizvodstvennoe obyedinenie predpriyatie gosudarstvennoe federalnoe unitarnoe "
         "kombinat tsentr institut otkrytoe zakrytoe aktsionernoe obshchestvo kompaniya firma general "
-        "south north east west southern northern eastern western central"
+        "south north east west southern northern eastern western central federal state owned unitary "
+        "enterprise foreign open closed joint stock public national republican regional municipal"
     ).split()
 )
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|e|er|eme|o|a|ª|º)$")
@@ -346,7 +349,7 @@ PLACES = frozenset(
         "mauritius moldova monaco montenegro morocco mozambique namibia nepal nicaragua norway oman paraguay "
         "peru poland portugal qatar romania rwanda senegal serbia seychelles slovakia slovenia somalia sudan "
         "suriname sweden switzerland tanzania tunisia turkiye turkmenistan uganda uruguay yemen zambia "
-        "zimbabwe emirates arabia saudi"
+        "zimbabwe emirates arabia saudi representative liaison"
     ).split()
 )
 
@@ -385,8 +388,10 @@ def clean(text: str) -> tuple[str, list[str]]:
         out = []
         for ch in text:
             cat = unicodedata.category(ch)
-            if cat == "Cc" or cat == "Zl" or cat == "Zp":
+            if ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85" or cat == "Zl" or cat == "Zp":
                 out.append(" ")
+            elif cat == "Cc":
+                continue  # a control character inside a word ("B\x07IZNES") is not a space
             elif cat in ("Cf", "Co", "Cs", "Cn") or "\ufe00" <= ch <= "\ufe0f":
                 continue
             elif cat in ("So", "Sk") and not ("\u2460" <= ch <= "\u24ff" or "\u3200" <= ch <= "\u32ff"):
@@ -493,6 +498,16 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
         n = _normalize(part, type, tuple(removed))
         if n.tokens and not any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
             found.append(n)
+    if type != "organization" and _SHORT_HAN.match(text) and not found[0].legal_forms if found else False:
+        # a short name in kanji alone may be Japanese: its Japanese reading is a name too ("黒澤明")
+        jp = _normalize(text, type, tuple(removed), japanese=True)
+        if len(jp.tokens) >= 2 and jp.tokens != found[0].tokens:
+            found.append(jp)
+    if found and found[0].script == "hangul":
+        # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel)
+        glued = _normalize(split_aliases(text)[0], type, tuple(removed), glue=True)
+        if glued.tokens and glued.tokens != found[0].tokens:
+            found.append(glued)
     named = [n for n in found if _identifies(n)]  # "(Beijing)" or "(Holding)" alone names nobody
     return tuple(found if len(found) < 2 else named or found[-1:])
 
@@ -515,7 +530,9 @@ def normalize(text: str, type: str | None = None) -> Name:
     return Name(text, *_fields(n))
 
 
-def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
+def _normalize(
+    text: str, type: str | None, removed: tuple[str, ...], japanese: bool = False, glue: bool = False
+) -> Name:
     original = text
     stripped: list[str] = [f"symbol {c!r}" if len(c) == 1 else c for c in removed]
     m = _LABELS.match(text)
@@ -529,10 +546,11 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
     forms: dict[str, names_data.Form] = {}
     script = "latin"
     if not text.isascii():
-        text, script = _transliterate(text, forms)
+        text, script = _transliterate(text, forms, japanese, glue)
     text = _HYPHEN_INITIALS.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"\bf\.\s?lli\b", "fratelli", text, flags=re.I)
+    text = _EZAFE.sub("", text)  # Persian "Bank-e Melli": the -e joins, it names nothing
     text = text.casefold().replace("&", " & ").replace("'", "").replace("’", "")
     text = re.sub(r"[^\w&]+|_", " ", text)
     raw = text.split()[: MAX_TOKENS * 2]
@@ -555,7 +573,7 @@ def _normalize(text: str, type: str | None, removed: tuple[str, ...]) -> Name:
             continue
         as_written = tok
         tok = ABBREVIATIONS.get(tok, tok)
-        if tok not in ENGLISH_WORDS:
+        if tok not in ENGLISH_WORDS and type != "person":
             tok = generic.get(tok, tok)
         if tok in STOP:
             continue
@@ -735,7 +753,9 @@ def _fuzzy_form(tok: str) -> names_data.Form | None:
     return None
 
 
-def _transliterate(text: str, forms: dict[str, names_data.Form]) -> tuple[str, str]:
+def _transliterate(
+    text: str, forms: dict[str, names_data.Form], japanese: bool = False, glue: bool = False
+) -> tuple[str, str]:
     """Non-Latin scripts to Latin, script by script; the main non-Latin script found."""
     low = text.casefold()
     for alias, form in names_data.native_forms():
@@ -750,7 +770,7 @@ def _transliterate(text: str, forms: dict[str, names_data.Form]) -> tuple[str, s
             forms[form.key] = form
     text = low
     script = "other"
-    if _KANA_RX.search(text) or _JAPANESE_MARK.search(text) or "kk" in forms or "yk" in forms or "gk" in forms:
+    if japanese or _KANA_RX.search(text) or _JAPANESE_MARK.search(text) or {"kk", "yk", "gk"} & forms.keys():
         if _HAN_RX.search(text) or _KANA_RX.search(text):
             return _japanese(text), "cjk"
     for name, rx in _SCRIPTS:
@@ -759,11 +779,12 @@ def _transliterate(text: str, forms: dict[str, names_data.Form]) -> tuple[str, s
             if name == "cjk":
                 text = _chinese(text)
             elif name == "hangul":
-                text = rx.sub(lambda m: " " + _hangul(m.group(0)) + " ", text)
+                text = rx.sub(lambda m: " " + _hangul(m.group(0), surname=not glue) + " ", text)
             elif name == "abjad":
                 text = rx.sub(lambda m: " " + _abjad(m.group(0)) + " ", text)
             elif name == "burmese":
                 text = rx.sub(lambda m: " " + burmese_romanize(m.group(0)) + " ", text)
+    text = text.replace(SYLLABLE, "" if glue else " ")
     if not text.isascii():
         text = anyascii(text)
     return text, script
@@ -827,7 +848,7 @@ def _japanese(text: str) -> str:
     return re.sub(f"[{_HAN}{_KANA}ー]+", read, text)
 
 
-def _hangul(run: str) -> str:
+def _hangul(run: str, surname: bool = True) -> str:
     """Hangul: business words in English, then one token per syllable; a person's surname in its
     common spelling."""
     parts = _KOREAN_RX.split(run)
@@ -835,23 +856,34 @@ def _hangul(run: str) -> str:
     out = []
     for i, part in enumerate(parts):
         syl = [anyascii(ch).casefold() for ch in part]
-        if syl and i == 0 and not words and 2 <= len(part) <= 4 and part[0] in KOREAN_SURNAMES:
+        if surname and syl and i == 0 and not words and 2 <= len(part) <= 4 and part[0] in KOREAN_SURNAMES:
             syl[0] = KOREAN_SURNAMES[part[0]]
-        out.extend(syl)
+        if syl:
+            out.append(SYLLABLE.join(syl))
         if i < len(words):
             out.append(KOREAN_WORDS[words[i]].strip())
     return " ".join(out)
 
 
+SYLLABLE = "\u01c0"  # joins the syllables of one Hangul word until the reading decides
+
+
+# Hebrew and Arabic letters to one Latin letter each, so that a consonant spelling holds no
+# digraph: "כהן" is k-h-n (Cohen), not kh-n.
 _HEBREW = str.maketrans(
-    {"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "sh", "ח": "h", "צ": "ts", "ץ": "ts"}
+    {"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "s", "ח": "h", "צ": "s", "ץ": "s", "ת": "t", "ט": "t"}
+)
+_ARABIC = str.maketrans(
+    {"خ": "x", "ش": "s", "ث": "s", "غ": "g", "ذ": "z", "ح": "h", "ع": "", "ق": "q", "ج": "j", "ظ": "z", "ص": "s", "ض": "d", "ط": "t", "ك": "k"}
 )
 
 
-_GERESH = re.compile("([גזצתч])['׳’]")
+_GERESH = re.compile("([גזצתח])['׳’]")
 
 
 def _abjad(run: str) -> str:
     """Hebrew and Arabic letters to Latin consonants (the vowels are not written)."""
-    run = _GERESH.sub(lambda m: {"ג": "j", "ז": "zh", "צ": "ch", "ת": "t"}.get(m.group(1), m.group(1)), run)
-    return anyascii(run.translate(_HEBREW)).casefold().replace("'", "").replace("`", "")
+    run = run.replace("וו", "v")  # a doubled vav is the consonant v
+    run = re.sub(r"(?<![\u05d0-\u05ea])א([וי])", lambda m: "o" if m.group(1) == "ו" else "i", run)  # initial vowels
+    run = _GERESH.sub(lambda m: {"ג": "j", "ז": "j", "צ": "c", "ת": "t", "ח": "x"}.get(m.group(1), m.group(1)), run)
+    return anyascii(run.translate(_HEBREW).translate(_ARABIC)).casefold().replace("'", "").replace("`", "")

@@ -66,6 +66,13 @@ def _per_edit(n: int) -> float:
 
 
 _VOWEL_SET = set("aeiouy")
+# Words of one kind that differ in meaning, not in spelling: never a typo of each other.
+_OPPOSITES = frozenset(
+    (
+        "north south east west northern southern eastern western northeast northwest southeast southwest "
+        "upper lower inner outer red blue green black white yellow first second third new old"
+    ).split()
+)
 
 
 def abbreviates(a: str, b: str) -> bool:
@@ -82,13 +89,17 @@ def abbreviates(a: str, b: str) -> bool:
 
 
 def is_ending(a: str, b: str) -> bool:
-    """The same word with another gender or number ending ("Carlo"/"Carlos", "Makarova"/"Makarov")."""
+    """The same word with another gender or number ending ("Carlo"/"Carlos", "Makarova"/"Makarov");
+    an added vowel after a vowel is a spelling ("Baha"/"Bahaa"), not an ending."""
     p = 0
     for x, y in zip(a, b):
         if x != y:
             break
         p += 1
-    return p >= 3 and frozenset((a[p:], b[p:])) in _ENDINGS
+    ends = frozenset((a[p:], b[p:]))
+    if p < 3 or ends not in _ENDINGS:
+        return False
+    return not ("" in ends and ends - {""} <= {"a", "e"} and a[p - 1] in "aeiouy")
 
 
 @lru_cache(maxsize=500_000)
@@ -104,6 +115,14 @@ def token_sim(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return INITIAL if a[0] == b[0] else 0.0
+    if a in _OPPOSITES and b in _OPPOSITES:
+        return 0.0  # "Far Eastern" is not "Far Western", "SMIC Northern" not "SMIC Southern"
+    if "x" in a or "x" in b:
+        xa, xb = a.replace("x", "ks"), b.replace("x", "ks")  # "Alexei" / "Aleksey"
+        if xa == xb:
+            return 0.95
+        if OSA.distance(xa, xb) < OSA.distance(a, b):
+            a, b, la, lb = xa, xb, len(xa), len(xb)
     n = max(la, lb)
     if abbreviates(a, b) or abbreviates(b, a):
         return ABBREVIATION
@@ -126,31 +145,51 @@ def token_sim(a: str, b: str) -> float:
     return sim
 
 
-_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("bh", "b"), ("ts", "s")]
-_CLASSES = str.maketrans("pfvbcqzgdl", "bbbbkksktr")
+_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ph", "f"), ("ts", "s"), ("ch", "k")]
+_CLASSES = str.maketrans("pfvbcqzgdlx", "bbbbkksktrk")
 _VOWELS = re.compile(r"[aeiouyw']")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SILENT_R = re.compile(r"(?<=[aeiou])r(?=[^aeiouy]|$)")
 
 
 @lru_cache(maxsize=200_000)
 def skeletons(token: str) -> tuple[str, ...]:
     """The consonant skeletons of a token: similar consonants one letter, vowels (and w, y) dropped,
-    then digraphs folded (kh, sh, th, ...), a final h dropped, doubled letters once, an Arabic
-    article written without its vowel dropped. A word written with vowels (a Latin name) also
-    gives the skeleton without any h ("John" -> jn, as Hebrew writes it)."""
-    t = token
-    if len(t) > 4 and (t.startswith("al") or t.startswith("el")):
-        t = t[2:]
-    if len(t) > 2 and t[0] == "l" and t[1] not in "aeiouy":
-        t = t[1:]  # "lkhtyb": the article written without its vowel
-    if t[:1] == "w":
-        t = "b" + t[1:]  # an initial w/v (Hebrew vav) is a consonant
-    t = _VOWELS.sub("", t.replace("x", "ks").translate(_CLASSES))
-    for a, b in _DIGRAPHS:
-        t = t.replace(a, b)
-    t = re.sub(r"(.)\1+", r"\1", t.rstrip("h"))
-    if "h" in t and any(v in token for v in "aeiou"):
-        return (t, re.sub(r"(.)\1+", r"\1", t.replace("h", "")))
-    return (t,)
+    then digraphs folded (kh, sh, th, ...), a final h dropped, doubled letters once. Where a
+    spelling is ambiguous, each reading: an Arabic article written without its vowel ("lkhtyb")
+    dropped or not; for a word written with vowels (a Latin name), "ch" as in French (sh) and the
+    skeleton without any h ("John" -> jn, as Hebrew writes it)."""
+    starts = [token]
+    if len(token) > 4 and (token.startswith("al") or token.startswith("el")):
+        starts = [token[2:]]
+    elif len(token) > 2 and token[0] == "l" and token[1] not in "aeiouy":
+        starts.append(token[1:])
+    vowelled = any(v in token for v in "aeiou")
+    if vowelled:  # Latin spellings of one sound: ch as sh or h, c before e/i as s, j as y or zh
+        alts = []
+        for t in starts:
+            if "ch" in t:
+                alts += [t.replace("ch", "sh"), t.replace("ch", "h")]
+            if _SOFT_C.search(t):
+                alts.append(_SOFT_C.sub("s", t))
+            if "j" in t:
+                alts += [t.replace("j", "y"), t.replace("j", "zh")]
+            if _SILENT_R.search(t):
+                alts.append(_SILENT_R.sub("", t))  # an r not sounded (Korean and Japanese drop it)
+        starts += alts
+    out: list[str] = []
+    for t in starts:
+        if t[:1] == "w":
+            t = "b" + t[1:]  # an initial w/v (Hebrew vav) is a consonant
+        if vowelled:  # digraphs as written, before the vowels go (a consonant spelling has none)
+            for a, b in _DIGRAPHS:
+                t = t.replace(a, b)
+        t = _VOWELS.sub("", t.replace("x", "ks").translate(_CLASSES))
+        t = re.sub(r"(.)\1+", r"\1", t.rstrip("h"))
+        out.append(t)
+        if "h" in t and vowelled:
+            out.append(re.sub(r"(.)\1+", r"\1", t.replace("h", "")))
+    return tuple(dict.fromkeys(out))
 
 
 def skeleton(token: str) -> str:
@@ -160,16 +199,68 @@ def skeleton(token: str) -> str:
 @lru_cache(maxsize=200_000)
 def skeleton_sim(a: str, b: str) -> float:
     """Similarity of two tokens by consonant skeleton (for names crossing scripts)."""
-    return max(_skel_sim(x, y) for x in skeletons(a) for y in skeletons(b))
+    if not _matres_agree(a, b):
+        return 0.0
+    best = max(_skel_sim(x, y) for x in skeletons(a) for y in skeletons(b))
+    if best == 0.85 and (min(len(a), len(b)) > 4 or max(len(a), len(b)) > 6):
+        return 0.0  # one consonant each: only for short words
+    return best
 
 
 def _skel_sim(sa: str, sb: str) -> float:
-    if len(sa) < 2 or len(sb) < 2:
+    if not sa or not sb:
         return 0.0
     if sa == sb:
-        return 0.95
+        return 0.95 if len(sa) >= 2 else 0.85  # "ly" / "Ali": one consonant, a short word
     n = max(len(sa), len(sb))
     d = OSA.distance(sa, sb)
-    if d > (1 if n >= 4 else 0) or sa[0] != sb[0]:
+    if d > (1 if n >= 3 else 0) or sa[0] != sb[0]:
         return 0.0
-    return 0.95 - 0.2 * d
+    return 0.75 if n >= 4 else 0.65
+
+
+def _matres_agree(a: str, b: str) -> bool:
+    """Hebrew and Arabic write long vowels and diphthongs with y and w (Husayn "hsyn", Mahmoud
+    "mhmwd"): a written y or w needs a vowel for it in the Latin name, and a Latin diphthong (ei,
+    ay, ou, oo) needs its letter in the consonant spelling. "hsyn" is not Hassan."""
+    if any(v in a for v in "aeiou"):
+        a, b = b, a
+    if any(v in a for v in "aeiou") or not any(v in b for v in "aeiou"):
+        return True  # not a consonant spelling against a vowelled one
+    inner = a[1:]
+    if "y" in inner and not any(v in b for v in "iey"):
+        return False
+    if "w" in inner and not any(v in b for v in "ouw"):
+        return False
+    if any(d in b for d in ("ei", "ay")) and "y" not in inner:
+        return False
+    if any(d in b for d in ("ou", "oo")) and "w" not in inner:
+        return False
+    return True
+
+
+_LOOSE = [("yeo", "yo"), ("eo", "o"), ("eu", "u"), ("ae", "e"), ("oo", "u"), ("ee", "i"), ("ch", "j"), ("sh", "s")]
+_LOOSE_CLASSES = str.maketrans("gdbr", "ktpl")
+
+
+@lru_cache(maxsize=200_000)
+def loose(token: str) -> str:
+    """A token with the romanisations of syllabic scripts folded (Korean: eo/o, eu/u, g/k, d/t,
+    b/p, r/l, ch/j), vowels kept: "jeong" ~ "jung", "seok" ~ "suk", never "jeong" ~ "kwang"."""
+    for a, b in _LOOSE:
+        token = token.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", token.translate(_LOOSE_CLASSES))
+
+
+_ONE_SYLLABLE = re.compile(r"^[^aeiou]*[aeiouyw]+[^aeiou]*$")
+
+
+def one_syllable(token: str) -> bool:
+    """A token of one vowel group: a Hangul or Burmese syllable rather than a glued word."""
+    return bool(_ONE_SYLLABLE.match(token))
+
+
+def syllable_sim(a: str, b: str) -> float:
+    """Similarity of a syllable-script token and a Latin one by their loose forms."""
+    la, lb = loose(a), loose(b)
+    return 0.95 if la == lb else 0.95 * token_sim(la, lb)

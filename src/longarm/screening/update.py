@@ -229,10 +229,9 @@ def content_problems(new: lists.ScreeningList) -> list[Problem]:
 
 def parse(data: bytes) -> tuple[bytes, str]:
     """The list in compact JSON bytes, and its generation date; InputError names every problem."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(Problem(FIELD, "not UTF-8 text")) from None
+    from longarm.inputs import decode
+
+    text = decode(data, FIELD, "the list")  # UTF-8, or UTF-8/16/32 with a byte-order mark
     problems: list[Problem] = []
     b = _Builder()
     generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -333,6 +332,8 @@ def update(source: str, *, force: bool = False) -> UpdateResult:
         os.replace(staging, final)
         pointer = root / f".current.tmp{os.getpid()}"
         pointer.write_text(list_id, "utf-8")
+        if (root / "current").is_dir() and not (root / "current").is_symlink():
+            shutil.rmtree(root / "current")  # a damaged pointer: the update repairs it
         os.replace(pointer, root / "current")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -223,6 +223,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     from fastapi.openapi.utils import get_openapi
+    from pydantic import BaseModel
 
     from longarm.model import Transaction
     from longarm.web.problems import ProblemDetails
@@ -230,7 +231,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
     schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    for model in (Transaction, ProblemDetails, *BODIES):
+    models: tuple[type[BaseModel], ...] = (Transaction, ProblemDetails, *BODIES)
+    for model in models:
         s = model.model_json_schema(ref_template="#/components/schemas/{model}")
         for name, sub in s.pop("$defs", {}).items():
             components.setdefault(name, sub)

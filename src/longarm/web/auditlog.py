@@ -31,7 +31,7 @@ class AuditWriter:
     def _run(self) -> None:
         from longarm.store import Store
 
-        store = Store(self.store)
+        store: Store | None = None
         stop = False
         while not stop:
             first = self.queue.get()
@@ -51,7 +51,10 @@ class AuditWriter:
                 by_kind.setdefault(kind, []).append((subject, payload))
             for kind, records in by_kind.items():
                 try:
+                    store = store or Store(self.store)
                     store.append(kind, records)
                 except Exception as e:  # never lose the server over the log; say so loudly
                     print(f"longarm serve: audit log not written ({len(records)} {kind} records): {e}", file=sys.stderr)
-        store.close()
+                    store = None
+        if store is not None:
+            store.close()

@@ -25,7 +25,9 @@ def _x(v: float) -> float:
 
 def _y(v: float) -> float:
     v = min(max(v, Y_MIN), Y_MAX)
-    return TOP + (1 - (math.log10(v) - math.log10(Y_MIN)) / (math.log10(Y_MAX) - math.log10(Y_MIN))) * (H - TOP - BOTTOM)
+    return TOP + (1 - (math.log10(v) - math.log10(Y_MIN)) / (math.log10(Y_MAX) - math.log10(Y_MIN))) * (
+        H - TOP - BOTTOM
+    )
 
 
 def _rect(x0: float, x1: float, y0: float, y1: float, fill: str, opacity: float, label: str) -> str:
@@ -48,7 +50,15 @@ def regions(on: dt.date) -> tuple[str, list[str]]:
         ]
     parts = [
         _rect(p["a1_tpp"], X_MAX, Y_MIN, Y_MAX, "#d62728", 0.18, f"3A090.a.1: TPP ≥ {p['a1_tpp']:g}"),
-        _rect(p["a2_tpp"], p["a1_tpp"], p["a2_pd"], Y_MAX, "#d62728", 0.10, f"3A090.a.2: TPP ≥ {p['a2_tpp']:g}, PD ≥ {p['a2_pd']:g}"),
+        _rect(
+            p["a2_tpp"],
+            p["a1_tpp"],
+            p["a2_pd"],
+            Y_MAX,
+            "#d62728",
+            0.10,
+            f"3A090.a.2: TPP ≥ {p['a2_tpp']:g}, PD ≥ {p['a2_pd']:g}",
+        ),
         _rect(p["b2_tpp"], p["a1_tpp"], p["b2_pd"], p["b2_pd_below"], "#ff7f0e", 0.18, "3A090.b.2"),
         _rect(p["b1_tpp"], p["b1_tpp_below"], p["b1_pd"], p["b2_pd"], "#ff7f0e", 0.10, "3A090.b.1"),
     ]
@@ -73,10 +83,10 @@ def chart(rows: list[dict[str, Any]], on: dt.date) -> tuple[str, list[str]]:
         x = _x(v)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{H - BOTTOM}" stroke="#ddd"/>')
         out.append(f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle" font-size="11">{v:,}</text>')
-    for v in (0.3, 1, 3, 10, 30):
-        y = _y(v)
+    for w in (0.3, 1.0, 3.0, 10.0, 30.0):
+        y = _y(w)
         out.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{v:g}</text>')
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{w:g}</text>')
     out.append(f'<text x="{(W + LEFT) / 2}" y="{H - 8}" text-anchor="middle" font-size="12">TPP (log)</text>')
     out.append(
         f'<text x="14" y="{(H - BOTTOM) / 2}" text-anchor="middle" font-size="12" '

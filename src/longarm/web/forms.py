@@ -63,8 +63,10 @@ def transaction_of(form: FormData) -> dict[str, Any]:
             tx[name] = _s(form, name)
     parties = []
     for i in range(PARTY_ROWS):
-        p = {k: _s(form, f"party{i}_{k}") for k in ("role", "name", "country", "headquarters_country",
-                                                     "ultimate_parent_headquarters_country", "type")}
+        p = {
+            k: _s(form, f"party{i}_{k}")
+            for k in ("role", "name", "country", "headquarters_country", "ultimate_parent_headquarters_country", "type")
+        }
         if p["name"]:
             parties.append({k: v for k, v in p.items() if v})
     tx["parties"] = parties
@@ -86,6 +88,8 @@ def transaction_of(form: FormData) -> dict[str, Any]:
 
 def _value(field: str, text: str) -> Any:
     """An answer typed as the field needs: yes/no, a number, a list, JSON, or text."""
+    if field.endswith("country"):
+        return text.upper()
     low = text.lower()
     if low in ("yes", "true"):
         return True
@@ -132,3 +136,35 @@ def answer(tx: dict[str, Any], form: FormData) -> dict[str, Any]:
         if text:
             _put(tx, field, _value(field, text))
     return tx
+
+
+def values_of(tx: dict[str, Any]) -> dict[str, Any]:
+    """The assess form's field values for a Transaction (to show it again, answers included)."""
+    item = tx.get("item") or {}
+    tri: dict[Any, str] = {True: "yes", False: "no"}
+    values: dict[str, Any] = {
+        k: str(tx[k]) for k in ("as_of", "activity", "from_country", "to_country", "posture") if tx.get(k)
+    }
+    values.update(
+        catalog_id=item.get("catalog_id") or "",
+        item_type=item.get("type") or "ic",
+        tpp=item.get("tpp") or "",
+        die_area_mm2=item.get("die_area_mm2") or "",
+        datacenter=tri.get(item.get("datacenter"), ""),
+        eccn=item.get("eccn") or "",
+        origin_country=item.get("origin_country") or "",
+        us_content=item.get("us_controlled_content_pct") if item.get("us_controlled_content_pct") is not None else "",
+    )
+    for i, party in enumerate((tx.get("parties") or [])[:PARTY_ROWS]):
+        for k, v in party.items():
+            values[f"party{i}_{k}"] = v
+    if tx.get("end_uses") is not None:
+        values["end_uses_known"] = "declared"
+        values["end_use"] = list(tx["end_uses"])
+    exporter = tx.get("exporter") or {}
+    values.update(
+        exporter_name=exporter.get("name") or "",
+        exporter_us_person=tri.get(exporter.get("us_person"), ""),
+        exporter_role=exporter.get("role") or "",
+    )
+    return values

@@ -61,8 +61,10 @@ def check(store: Path, token: str) -> Key | None:
         return None
     row = (
         connect(store)
-        .execute("SELECT id, name, role, rate_per_minute, secret_sha256 FROM api_keys WHERE id = ? AND revoked IS NULL",
-                 (parts[1],))
+        .execute(
+            "SELECT id, name, role, rate_per_minute, secret_sha256 FROM api_keys WHERE id = ? AND revoked IS NULL",
+            (parts[1],),
+        )
         .fetchone()
     )
     if row is None or not hmac.compare_digest(row[4], _sha(parts[2])):

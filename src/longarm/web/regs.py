@@ -77,7 +77,9 @@ def sections() -> dict[str, Section]:
         dated = entry.get("versions")
         versions: list[Version] = []
         if not dated:
-            header, body = ("", blocks[0][1]) if len(blocks) == 1 else ("", "\n\n".join(f"{h}\n\n{b}" for h, b in blocks))
+            header, body = (
+                ("", blocks[0][1]) if len(blocks) == 1 else ("", "\n\n".join(f"{h}\n\n{b}" for h, b in blocks))
+            )
             versions.append(Version("text", header, body, None, None))
         else:
             by_label = {h.split()[0]: (h, b) for h, b in blocks if h}

@@ -83,7 +83,11 @@ def api_key(request: Request, role: str) -> keys.Key:
         )
     limit(request, key)
     if not key.allows(role):
-        raise HTTPProblem(403, f"this needs the {role} role; the key has {key.role}", [Problem("Authorization", f"role {key.role} < {role}")])
+        raise HTTPProblem(
+            403,
+            f"this needs the {role} role; the key has {key.role}",
+            [Problem("Authorization", f"role {key.role} < {role}")],
+        )
     return key
 
 
@@ -156,6 +160,7 @@ def page_user(request: Request, role: str = "viewer") -> User:
     user = session_user(request)
     if user is None:
         raise SignInRequired()
+    limit(request, user.key)
     if not user.key.allows(role):
         raise HTTPProblem(403, f"this page needs the {role} role; your key has {user.key.role}")
     return user
@@ -165,4 +170,6 @@ def check_csrf(request: Request, user: User, form_token: str | None) -> None:
     """A state-changing form must carry the session's CSRF token (field `csrf` or X-CSRF-Token)."""
     sent = form_token or request.headers.get("x-csrf-token") or ""
     if not hmac.compare_digest(sent.encode(), user.csrf.encode()):
-        raise HTTPProblem(403, "the form's CSRF token is missing or stale: reload the page", [Problem("csrf", "mismatch")])
+        raise HTTPProblem(
+            403, "the form's CSRF token is missing or stale: reload the page", [Problem("csrf", "mismatch")]
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -260,7 +261,9 @@ async def save_upload(request: Request, file: UploadFile, key_id: str) -> str:
     status_code=202,
     responses={202: {"model": BatchCreated}, **responses(400, 401, 403, 413, 422, 429)},
 )
-async def post_batch(request: Request, file: UploadFile = File(..., description=".csv, .parquet or .jsonl")) -> Response:
+async def post_batch(
+    request: Request, file: UploadFile = File(..., description=".csv, .parquet or .jsonl")
+) -> Response:
     key = api_key(request, "analyst")
     job_id = await save_upload(request, file, key.id)
     return _json({"id": job_id, "status": "queued"}, 202)
@@ -306,7 +309,7 @@ def result_file(request: Request, job: dict[str, Any], fmt: str) -> Response:
         raise HTTPProblem(409, f"batch {job['id']} is {job['status']}, not done", [Problem("id", job["status"])])
     path = jobs.result_path(request.app.state.settings.store, job["id"], fmt)
     media = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
-    stem = Path(job["filename"]).stem or "batch"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(job["filename"]).stem).strip("-.") or "batch"
     return FileResponse(path, media_type=media, filename=f"{stem}-result.{fmt}")
 
 
@@ -329,7 +332,10 @@ def as_of_param(value: Optional[str], field: str = "as_of") -> dt.date:
 
 
 @router.get(
-    "/v1/chips", tags=["reference"], summary="The accelerator catalogue as of a date", responses=responses(401, 403, 422, 429)
+    "/v1/chips",
+    tags=["reference"],
+    summary="The accelerator catalogue as of a date",
+    responses=responses(401, 403, 422, 429),
 )
 async def get_chips(request: Request, as_of: Optional[str] = Query(None, description="YYYY-MM-DD")) -> Response:
     from longarm import chips
@@ -464,8 +470,13 @@ async def post_keys(request: Request) -> Response:
     return _json({"id": key.id, "name": key.name, "role": key.role, "token": token}, 201)
 
 
-@router.delete("/v1/keys/{id}", tags=["keys"], summary="Revoke an API key (admin)", status_code=204,
-               responses=responses(401, 403, 422, 429))
+@router.delete(
+    "/v1/keys/{id}",
+    tags=["keys"],
+    summary="Revoke an API key (admin)",
+    status_code=204,
+    responses=responses(401, 403, 422, 429),
+)
 async def delete_key(request: Request, id: str) -> Response:
     admin = api_key(request, "admin")
     keys_mod.revoke(request.app.state.settings.store, id)

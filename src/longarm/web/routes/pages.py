@@ -53,7 +53,24 @@ def _country(code: str | None) -> str:
     return f"{country_names().get(code, code)} ({code})" if code else "unknown"
 
 
+def question_fields(field: str, text: str) -> list[str]:
+    """Every input field a question names: its own, and those listed in its closing parenthesis
+    (`(parties[].headquarters_country, parties[].ultimate_parent_headquarters_country)`)."""
+    import re
+
+    found = [field]
+    m = re.search(r"\(([^()]*)\)\s*$", text)
+    if m:
+        for part in (p.strip() for p in m.group(1).split(",")):
+            if part.startswith("."):
+                part = field.rsplit(".", 1)[0] + part
+            if re.fullmatch(r"[a-z_]+(\[\])?(\.[a-z_]+(\[\])?)*", part) and part not in found:
+                found.append(part)
+    return found
+
+
 templates.env.globals.update(
+    question_fields=question_fields,
     cite=regs.link,
     countries=countries,
     country=_country,
@@ -159,15 +176,19 @@ async def assess_form(request: Request) -> Response:
     user = _user(request)
     from longarm import catalog
 
-    return render(request, "assess.html", user, chips=_catalog(), values=_defaults(), result=None, errors=[], catalog=catalog)
+    return render(
+        request, "assess.html", user, chips=_catalog(), values=_defaults(), result=None, errors=[], catalog=catalog
+    )
 
 
 @cache
 def _catalog() -> list[dict[str, Any]]:
     from longarm import chips
 
-    return [{"id": r["id"], "label": f"{r['vendor']} {r['model']}" + (f" {r['variant']}" if r.get("variant") else "")}
-            for r in chips.listing(dt.date.today())]
+    return [
+        {"id": r["id"], "label": f"{r['vendor']} {r['model']}" + (f" {r['variant']}" if r.get("variant") else "")}
+        for r in chips.listing(dt.date.today())
+    ]
 
 
 def _differs(a: Any, b: Any) -> bool:
@@ -179,7 +200,7 @@ def _differs(a: Any, b: Any) -> bool:
 async def assess_submit(request: Request) -> Response:
     user = _user(request, "analyst")
     form = await _form(request, user)
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     values["end_use"] = form.getlist("end_use")
     try:
         if form.get("tx"):
@@ -193,7 +214,14 @@ async def assess_submit(request: Request) -> Response:
         d = api.assess_payload(request, tx, user.key.id)
     except InputError as e:
         return render(
-            request, "assess.html", user, 422, chips=_catalog(), values=values or _defaults(), result=None, errors=e.problems
+            request,
+            "assess.html",
+            user,
+            422,
+            chips=_catalog(),
+            values=values or _defaults(),
+            result=None,
+            errors=e.problems,
         )
     other = None
     try:
@@ -208,7 +236,7 @@ async def assess_submit(request: Request) -> Response:
         "assess.html",
         user,
         chips=_catalog(),
-        values=values,
+        values=forms.values_of(tx),
         result=d,
         other=other,
         tx_json=json.dumps(tx, ensure_ascii=False, default=str),
@@ -229,8 +257,17 @@ async def screen_page(request: Request, name: str = "", country: str = "", type:
             request.app.state.audit.record("screen", name, {"key_id": user.key.id, **result})
         except InputError as e:
             errors = e.problems
-    return render(request, "screen.html", user, 422 if errors else 200, name=name, country=country, type=type,
-                  result=result, errors=errors)
+    return render(
+        request,
+        "screen.html",
+        user,
+        422 if errors else 200,
+        name=name,
+        country=country,
+        type=type,
+        result=result,
+        errors=errors,
+    )
 
 
 # -- batches --------------------------------------------------------------------------------------
@@ -253,7 +290,9 @@ async def batches_upload(request: Request) -> Response:
             raise InputError(Problem("file", "choose an order book to upload"))
         from fastapi import UploadFile as FastUpload
 
-        job_id = await api.save_upload(request, FastUpload(upload.file, size=upload.size, filename=upload.filename), user.key.id)
+        job_id = await api.save_upload(
+            request, FastUpload(upload.file, size=upload.size, filename=upload.filename), user.key.id
+        )
     except InputError as e:
         mine = jobs.of_key(request.app.state.settings.store, user.key.id)
         return render(request, "batches.html", user, 422, jobs=mine, errors=e.problems)
@@ -348,8 +387,21 @@ async def chips_page(request: Request, as_of: str = "", a: str = "", b: str = ""
             compared = chips.compare([a, b], on)
         except InputError as e:
             errors += e.problems
-    return render(request, "chips.html", user, 422 if errors else 200, rows=rows, svg=svg, caption=caption, on=on,
-                  a=a, b=b, compared=compared, errors=errors, COMPARED=chips.COMPARED)
+    return render(
+        request,
+        "chips.html",
+        user,
+        422 if errors else 200,
+        rows=rows,
+        svg=svg,
+        caption=caption,
+        on=on,
+        a=a,
+        b=b,
+        compared=compared,
+        errors=errors,
+        COMPARED=chips.COMPARED,
+    )
 
 
 # -- audit ----------------------------------------------------------------------------------------
@@ -372,12 +424,23 @@ async def audit_page(request: Request, kind: str = "") -> Response:
                 head = None
         if head is None and records:
             head = records[0]["hash"]
+        kept = store.kept_head() if hasattr(store, "kept_head") else {}
         runs = list(reversed(store.runs()))[:20]
     finally:
         store.close()
     ok = not breaks if isinstance(breaks, list) else bool(getattr(breaks, "ok", breaks))
-    return render(request, "audit.html", user, records=records, ok=ok, breaks=breaks if isinstance(breaks, list) else [],
-                  head=head, runs=runs, kind=kind)
+    return render(
+        request,
+        "audit.html",
+        user,
+        records=records,
+        ok=ok,
+        breaks=breaks if isinstance(breaks, list) else [],
+        head=head,
+        kept=kept,
+        runs=runs,
+        kind=kind,
+    )
 
 
 # -- regulation text ------------------------------------------------------------------------------
@@ -414,8 +477,9 @@ async def diff_page(request: Request) -> Response:
             result = mod.diff(inputs.parse_date(a, "from"), inputs.parse_date(b, "to"))
         except InputError as e:
             errors = e.problems
-    return render(request, "policy.html", user, page="diff", available=mod is not None, result=result, errors=errors,
-                  a=a, b=b)
+    return render(
+        request, "policy.html", user, page="diff", available=mod is not None, result=result, errors=errors, a=a, b=b
+    )
 
 
 @router.get("/whatif")
@@ -436,13 +500,29 @@ async def whatif_page(request: Request, sets: str = "", as_of: str = "") -> Resp
             result = mod.whatif(pairs, on)
         except InputError as e:
             errors = e.problems
-    return render(request, "policy.html", user, page="whatif", available=mod is not None, result=result,
-                  errors=errors, sets=sets, as_of=as_of)
+    return render(
+        request,
+        "policy.html",
+        user,
+        page="whatif",
+        available=mod is not None,
+        result=result,
+        errors=errors,
+        sets=sets,
+        as_of=as_of,
+    )
 
 
 @router.get("/timeline")
 async def timeline_page(request: Request) -> Response:
     user = _user(request)
     mod = api.policy("timeline")
-    return render(request, "policy.html", user, page="timeline", available=mod is not None,
-                  result=mod.timeline() if mod else None, errors=[])
+    return render(
+        request,
+        "policy.html",
+        user,
+        page="timeline",
+        available=mod is not None,
+        result=mod.timeline() if mod else None,
+        errors=[],
+    )
