@@ -80,6 +80,11 @@ class Client:
         try:
             writer.write(raw)
             status_line = await reader.readline()
+            if not status_line:  # the server closed an idle keep-alive connection: reconnect once
+                writer.close()
+                reader, writer = await asyncio.open_connection(self.host, self.port)
+                writer.write(raw)
+                status_line = await reader.readline()
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 if line.lower().startswith(b"content-length:"):
@@ -129,6 +134,35 @@ async def drive(client: Client, requests: list[bytes], rate: float, seconds: flo
         "mean_ms": round(1000 * statistics.fmean(latencies), 2),
         "status_codes": codes,
     }
+
+
+def make_book(path: Path, rows: int, parties: int = 50_000, seed: int = 1) -> None:
+    """An order book: `parties` customers (one in fifty a listed name) buying catalogue chips."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    countries = np.array(["CN", "DE", "SG", "VN", "MY", "IN", "AE", "JP", "US", "HK", "SA", "TW", "KR", "FR", "BR"])
+    chips = np.array(
+        ["nvidia-h100-sxm", "nvidia-h20", "nvidia-rtx-4090", "amd-mi300x", "nvidia-a100-sxm", "nvidia-h200"]
+    )
+    listed = ["Huawei Technologies Co., Ltd.", "Semiconductor Manufacturing International Corporation", "Inspur Group"]
+    names = np.array([f"Customer {p:05d} Trading Co., Ltd." for p in range(parties)], dtype=object)
+    names[::50] = [listed[i % 3] for i in range(len(names[::50]))]
+    home = rng.integers(0, len(countries), size=parties)
+    who = rng.integers(0, parties, size=rows)
+    pl.DataFrame(
+        {
+            "order_id": [f"o{i}" for i in range(rows)],
+            "as_of": rng.choice(np.array(["2024-06-01", "2025-06-01", "2026-11-28"]), size=rows),
+            "from_country": "US",
+            "to_country": countries[home[who]],
+            "catalog_id": rng.choice(chips, size=rows),
+            "origin_country": "US",
+            "end_user": names[who],
+            "end_user_country": countries[home[who]],
+        }
+    ).write_csv(path)
 
 
 def rss_mib(pid: int) -> float:
@@ -235,6 +269,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         await drive(client, assess_reqs + screen_reqs, 100, 5)  # warm up both paths
         pid = server_pid(port)
         result["assess"] = await drive(client, assess_reqs, args.assess_rps, args.seconds)
+        print(json.dumps(result["assess"]), file=sys.stderr, flush=True)
         result["screen"] = await drive(client, screen_reqs, args.screen_rps, min(args.seconds, 30))
         result["assess_max"] = await max_throughput(client, assess_reqs, 10)
         result["screen_max"] = await max_throughput(client, screen_reqs, 10)
@@ -243,8 +278,6 @@ async def main_async(args: argparse.Namespace) -> dict:
             result["assess_max"]["rps"] / result["in_process_assess"]["per_s"], 3
         )
         if args.batch_rows:
-            from batch_bench import make_book
-
             book = home / "book.csv"
             make_book(book, args.batch_rows)
             with httpx.Client(
@@ -265,6 +298,7 @@ async def main_async(args: argparse.Namespace) -> dict:
                 during["batch_seconds"] = round(time.perf_counter() - t0, 1)
                 during["batch_final"] = {k: status[k] for k in ("status", "rows_done", "rows_total")}
                 result["assess_during_batch"] = during
+                print(json.dumps(during), file=sys.stderr, flush=True)
         if args.soak:
             samples: list[tuple[float, float]] = []
             t0 = time.perf_counter()

@@ -280,7 +280,8 @@ class Task:
 
 
 _CACHE: dict[str, Any] = {"context": None, "decided": {}, "hits": {}}
-CACHE_LIMIT = 100_000
+CACHE_LIMIT = 30_000
+WORKER_ENV = {"POLARS_MAX_THREADS": "1", "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}
 
 
 def _context_cache(task: Task) -> tuple[dict[str, Any], dict[tuple[str, str, str], str]]:
@@ -331,7 +332,7 @@ def _screen_key(idx: Any, name: str, country: str, type_: str) -> str:
     from longarm.screening.match import adjust_for_country
 
     found = adjust_for_country(idx.candidates_for(name, type_ or None), country.upper() or None)
-    return ";".join(f"{m.entry_index}:{m.matched_name}:{m.score}" for m in found)
+    return ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)  # the score is not in the output
 
 
 def _text_frame(task: Task) -> tuple[Any, Any]:
@@ -926,6 +927,18 @@ class _LocalEngine:
         self.pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
         )
+        # each worker's work is one thread: no thread pools or malloc arenas per core
+        saved = {k: os.environ.get(k) for k in WORKER_ENV}
+        os.environ.update(WORKER_ENV)
+        try:
+            for f in [self.pool.submit(int) for _ in range(workers)]:  # start the workers with that environment
+                f.result()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
     def submit(self, task: Task) -> Any:
         return self.pool.submit(decide_partition, task)
@@ -1150,14 +1163,14 @@ def _decide_all(
     lst: Any,
     progress: Callable[[str, int, int], None] | None,
 ) -> list[dict[str, Any]]:
-    """Every partition decided (or kept from an earlier run), with at most two per worker in flight."""
+    """Every partition decided (or kept from an earlier run), with one more in flight than workers."""
     summaries: dict[int, dict[str, Any]] = {}
     pending: dict[Any, int] = {}
     done_rows = 0
     total = src.rows_estimate
     label = "deciding rows"
     shipped = cluster.ship(lst) if hasattr(cluster, "ship") else None
-    limit = 2 * max(1, getattr(cluster, "workers", 1) or 1)
+    limit = 1 + max(1, getattr(cluster, "workers", 1) or 1)
     failed = True
 
     def finish(futures: list[Any]) -> None:

@@ -17,6 +17,7 @@ def lists_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
     """Show the list versions, counts per source and dates."""
     if ctx.invoked_subcommand is not None:
         return
+    from longarm.cli.audit import printable
     from longarm.screening.update import versions
 
     rows = versions()
@@ -25,9 +26,12 @@ def lists_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
         return
     for v in rows:
         mark = "*" if v["in_service"] else " "
-        typer.echo(f"{mark} {v['version']}  (generated {v['generated_at'][:19]}; {v.get('source', '')})")
+        typer.echo(
+            f"{mark} {printable(v['version'])}  (generated {printable(v['generated_at'][:19])}; "
+            f"{printable(v.get('source', ''))})"
+        )
         for src, n in sorted(v["counts"].items(), key=lambda kv: -kv[1]):
-            typer.echo(f"      {n:>7,}  {src}")
+            typer.echo(f"      {n:>7,}  {printable(src)}")  # source names come from the list file
 
 
 @lists_app.command("update")

@@ -63,6 +63,7 @@ INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
 ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
 GENERIC_FORMS = frozenset({"ltd", "corp", "inc", "company", "llc", "plc"})  # used everywhere, for any family
+GENERIC_ONLY = 0.8  # the most a query of one or two generic words can score
 PARTIAL_FLOOR = 0.86  # a partial query's score is at least this plus 0.14 x its plain score
 RARE_WORD_DF = 400  # a word in at most this many listed names can stand for the party alone
 COMMON_WORD_DF = 40  # ... unless it is a generic word, which must be rarer than this
@@ -163,7 +164,7 @@ class Index:
 
     @property
     def deletes(self) -> dict[str, list[str]]:
-        """Each indexed word of five letters or more under each of its one-letter deletions
+        """Each indexed word of four letters or more under each of its one-letter deletions
         (a symmetric-delete typo index); built on the first typo lookup."""
         if self._deletes is None:
             path = self.cache_path.with_suffix(".deletes.marshal") if self.cache_path else None
@@ -175,7 +176,7 @@ class Index:
             if self._deletes is None:
                 table: dict[str, list[str]] = defaultdict(list)
                 for t in {t for p in self._plain for t in (*p[0], *p[9])}:  # words, not joined words
-                    if len(t) >= 5 and t.isalpha():
+                    if len(t) >= 4 and t.isalpha():
                         for i in range(len(t)):
                             table[t[:i] + t[i + 1 :]].append(t)
                 self._deletes = dict(table)
@@ -206,8 +207,15 @@ class Index:
             self._leads[token] = self._leading_share(token)
         return self._leads[token]
 
+    def personal(self, token: str) -> bool:
+        """Whether a word is mostly found in persons' names ("Ali", "Kim", "Mohammed")."""
+        ids = self.postings.get(token, [])
+        return sum(1 for nid in ids if self.types[self.entry_of[nid]] == "person") * 2 >= len(ids) > 0
+
     def _leading_share(self, token: str) -> float:
         ids = self.postings.get(token, [])
+        if self.personal(token):
+            return 0.0  # a given name ("Mohammed") stands for nobody on its own
         lead = 0
         for nid in ids:
             toks = self._plain[nid][0]
@@ -244,14 +252,18 @@ class Index:
             return ()
         table = self.deletes
         found = set(table.get(term, ()))  # a letter was dropped from the query
-        if len(term) < 5:
-            return tuple(sorted(t for t in found if token_sim(t, term) >= 0.75))
         for i in range(len(term)):
             d = term[:i] + term[i + 1 :]
             if d in self.postings:  # a letter was added to the query
                 found.add(d)
             found.update(table.get(d, ()))  # a letter was changed or swapped
-        return tuple(sorted(t for t in found if token_sim(t, term) >= 0.8))
+        if not found and len(term) >= 7:  # two edits in a long word ("Igtertekk")
+            for i in range(len(term)):
+                d = term[:i] + term[i + 1 :]
+                for j in range(i, len(d)):
+                    found.update(table.get(d[:j] + d[j + 1 :], ()))
+        least = 0.75 if len(term) < 5 else 0.8
+        return tuple(sorted(t for t in found if token_sim(t, term) >= least))
 
     def candidates(self, q: Name) -> list[int]:
         """Name ids sharing (possibly misspelt) words with the query, best first.
@@ -448,40 +460,41 @@ def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
 
 
 def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: str = "") -> tuple[str, ...]:
-    """Join runs of short adjacent tokens (syllables, a split word) that together are like one
-    token of the other name ("sam seong" ~ "samsung", "casinov a" ~ "casinova")."""
+    """Join runs of adjacent tokens (syllables, a split word) that together are like one token of
+    the other name ("sam seong" ~ "samsung", "casinov a" ~ "casinova", "deve llopment" ~
+    "development"): runs of short tokens, or two tokens of any length."""
     if len(tokens) < 2:
         return tokens
     others = set(other)
-    short = [k for k, t in enumerate(tokens) if len(t) <= 5 and t not in others and not t.isdigit()]
-    if not short:
+    loose = [k for k, t in enumerate(tokens) if t not in others and not t.isdigit()]
+    if not loose:
         return tokens
-    long_other = [u for u in other if len(u) >= 4 and u not in tokens]
+    long_other = [u for u in others if len(u) >= 4 and u not in tokens]
     if not long_other:
         return tokens
     max_len = max(map(len, long_other)) + 2
+    near = {n + d for n in map(len, long_other) for d in (-2, -1, 0, 1, 2)}
     out: list[str] = []
     i = 0
     while i < len(tokens):
         merged = False
-        if len(tokens[i]) <= 5:
-            for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
-                run = tokens[i:j]
-                cat = "".join(run)
-                if len(cat) > max_len * (2 if cross else 1) or any(t.isdigit() or len(t) > 5 for t in run):
-                    continue
-                if cat in others:
-                    continue
-                like = any(abs(len(u) - len(cat)) <= 2 and token_sim(cat, u) >= 0.85 for u in long_other)
-                if not like and cross:
-                    like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
-                if like and all(token_sim(t, u) < 0.9 for t in run for u in other):
-                    if cross and any(skeleton_sim(t, u) >= 0.9 for t in run if len(t) >= 3 for u in other):
-                        continue  # a word of the run already lines up on its own
-                    out.append(cat)
-                    i = j
-                    merged = True
-                    break
+        for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
+            run = tokens[i:j]
+            if any(t.isdigit() for t in run) or (j - i > 2 and any(len(t) > 5 for t in run)):
+                continue
+            cat = "".join(run)
+            if len(cat) > max_len * (2 if cross else 1) or cat in others or (not cross and len(cat) not in near):
+                continue
+            like = any(abs(len(u) - len(cat)) <= 2 and token_sim(cat, u) >= 0.85 for u in long_other)
+            if not like and cross:
+                like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
+            if like and all(token_sim(t, u) < 0.9 for t in run for u in others):
+                if cross and any(skeleton_sim(t, u) >= 0.9 for t in run if len(t) >= 3 for u in others):
+                    continue  # a word of the run already lines up on its own
+                out.append(cat)
+                i = j
+                merged = True
+                break
         if not merged:
             out.append(tokens[i])
             i += 1
@@ -501,6 +514,11 @@ def _align(
     sims = []
     for i, t in enumerate(qt):
         for j, u in enumerate(ct):
+            if cross == "abjad":  # a consonant spelling is no abbreviation: compare skeletons only
+                s = 1.0 if t == u else skeleton_sim(t, u)
+                if s >= ALIGN_FLOOR:
+                    sims.append((s, -abs(i - j), i, j))
+                continue
             s = token_sim(t, u)
             if s < 1.0 and (t in wq or u in wc):
                 s = max(s, token_sim(wq.get(t, t), wc.get(u, u)))
@@ -546,12 +564,12 @@ def score(
     cross = cross if cross in CROSS_SCRIPTS else ""
     side_q = q.script == cross
     if qt != ct:
-        qt = _fuzzy_merge(qt, ct, cross)
-        ct = _fuzzy_merge(ct, qt, cross)
+        qt = _fuzzy_merge(qt, ct + c.written, cross)
+        ct = _fuzzy_merge(ct, qt + q.written, cross)
     spelt_q = {t: w for t, w in zip(q.tokens, q.written) if t != w}
     spelt_c = {t: w for t, w in zip(c.tokens, c.written) if t != w}
     pairs = [(i, i, 1.0) for i in range(len(qt))] if qt == ct else _align(qt, ct, cross, spelt_q, spelt_c, side_q)
-    initials = _align_initials(qt, ct, pairs)
+    initials = _align_initials(qt, ct, pairs) if pairs else []  # initials beside a word that matched
     wq = [weight(t) for t in qt]
     wc = [weight(u) for u in ct]
     aligned_q = {i for i, _, _ in pairs}
@@ -594,8 +612,14 @@ def score(
         if rare:
             value = max(value, PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * base)
             notes.append(f"every query word is in the listed name, {rare[0]!r} rare: partial name {value:.2f}")
-    elif df is not None and not extra_c and len(strong) == len(ct) and extra_q:
-        rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df)]
+    elif (
+        df is not None
+        and not extra_c
+        and len(strong) == len(ct)
+        and extra_q
+        and (type != "person" or _middle_only(extra_q, [i for i, _, _ in strong]))
+    ):
+        rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df) and (s == 1.0 or len(ct) > 1)]
         named_extra = [qt[i] for i in extra_q if not _generic(qt[i])]
         if (rare and len(named_extra) <= 2 and (len(ct) >= 2 or len(ct[0]) >= 5)) or (
             len(ct) >= 3 and all(qt[i] in PLACES for i in extra_q)
@@ -603,13 +627,19 @@ def score(
             value = max(value, THRESHOLD + 0.1 * base)
             notes.append(f"the whole listed name is in the query: {value:.2f}")
     for one, many, side, other in ((qt, ct, "listed", c), (ct, qt, "query", q)):
-        if len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha():
+        word_df = df(one[0]) if df is not None else 0
+        short = len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha()
+        personal = word_df > 5 and getattr(df, "__self__", None) is not None and df.__self__.personal(one[0])
+        if short and not personal and type != "person":
             if one[0] in other.acronym.split("|") or any(
                 len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))
             ):
                 value = max(value, ACRONYM)
                 notes.append(f"{one[0]!r} is the initials of the {side} name: {ACRONYM:.2f}")
                 break
+    if len(qt) <= 2 and all(_generic(t) for t in qt) and value > GENERIC_ONLY:
+        value = GENERIC_ONLY  # "Bank", "Trading Company": words anyone's name may hold
+        notes.append(f"only generic words in the query: at most {GENERIC_ONLY:.2f}")
     endings = [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
     if endings:
         value -= ENDING_PENALTY * len(endings)
@@ -688,6 +718,12 @@ def _rare(t: str, u: str, df) -> bool:  # type: ignore[no-untyped-def]
         return True
     leads = getattr(df, "__self__", None)
     return n <= RARE_WORD_DF and leads is not None and leads.leading_share(u) >= 0.5
+
+
+def _middle_only(extra: list[int], aligned: list[int]) -> bool:
+    """Extra words of a person only between the aligned ones: middle names or patronymics, not
+    another given name in front ("Ahmad Mahmud al-Haddad" is the son of "Mahmud al-Haddad")."""
+    return bool(aligned) and all(min(aligned) < i < max(aligned) for i in extra)
 
 
 def _rotation(order: list[int]) -> bool:

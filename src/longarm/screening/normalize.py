@@ -99,7 +99,48 @@ CHINESE_WORDS = {
     "航空": " aviation ",
     "航天": " aerospace ",
 }
-_CHINESE_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_WORDS), key=len, reverse=True)))
+# The English names listed parties use for their Chinese brands, which no reading gives
+# ("寒武纪" is read han wu ji; the company writes Cambricon). Each is the name on the bundled list.
+CHINESE_BRANDS = {
+    "寒武纪": " cambricon ",
+    "中科曙光": " sugon ",
+    "曙光": " dawning ",
+    "中芯国际": " semiconductor manufacturing international ",
+    "中芯": " smic ",
+    "旷视": " megvii ",
+    "商汤": " sensetime ",
+    "海光": " hygon ",
+    "海康威视": " hikvision ",
+    "大华": " dahua ",
+    "大疆": " dji ",
+    "科大讯飞": " iflytek ",
+    "长江存储": " yangtze memory ",
+    "壁仞": " biren ",
+    "摩尔线程": " moore thread ",
+    "云从": " cloudwalk ",
+    "依图": " yitu ",
+    "宇视": " uniview ",
+    "海能达": " hytera ",
+    "同方威视": " tongfang nuctech ",
+    "威视": " nuctech ",
+    "中兴": " zte ",
+    "北方工业": " north industries ",
+    "兵器工业": " north industries ",
+    "中国移动": " china mobile ",
+    "中国电信": " china telecom ",
+    "中国联通": " china unicom ",
+    "航空工业": " aviation industry corporation ",
+    "国防科技大学": " national university defense technology ",
+    "飞腾": " phytium ",
+    "龙芯": " loongson ",
+    "兆芯": " zhaoxin ",
+    "算能": " sophgo ",
+    "浪潮": " inspur ",
+    "海思": " hisilicon ",
+    "创新": " innovation ",
+    "开发": " development ",
+}
+_CHINESE_RX = re.compile("|".join(sorted(map(re.escape, {**CHINESE_WORDS, **CHINESE_BRANDS}), key=len, reverse=True)))
 JAPANESE_WORDS = {
     "重工業": " heavy industries ",
     "工業": " industries ",
@@ -586,7 +627,12 @@ def _normalize(
             numbers.update(re.findall(r"\d+", tok))
         tokens.append(tok)
         spelt.append(tok if num is not None else as_written)
-    tokens, spelt = tokens[:MAX_TOKENS], spelt[:MAX_TOKENS]
+    # a word repeated ("Huawei Technologies Co., Ltd. Huawei") is said once; short ones (initials,
+    # "Hia Soo Gan Benson Hia") may be parts of the name in their own right
+    seen: set[str] = set()
+    keep = [len(t) < 4 or type == "person" or not (t in seen or seen.add(t)) for t in tokens]  # type: ignore[func-returns-value]
+    tokens = [t for t, k in zip(tokens, keep) if k][:MAX_TOKENS]
+    spelt = [w for w, k in zip(spelt, keep) if k][:MAX_TOKENS]
     acronyms = {"".join(w[0] for w in written), "".join(w[0] for w in written[:-1])}
     acronyms.add("".join(w[0] for w in raw if w not in STOP and not w.isdigit() and w not in ("and", "und", "et")))
     return Name(
@@ -819,7 +865,7 @@ def _chinese(text: str) -> str:
 
     text = _t2s().convert(text)
     text = _HAN_NUMBER.sub(lambda m: f" {_han_number(m.group(1) or m.group(2))} ", text)
-    text = _CHINESE_RX.sub(lambda m: CHINESE_WORDS[m.group(0)], text)
+    text = _CHINESE_RX.sub(lambda m: CHINESE_BRANDS.get(m.group(0)) or CHINESE_WORDS[m.group(0)], text)
     return _HAN_RX.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0))) + " ", text)
 
 
@@ -871,10 +917,38 @@ SYLLABLE = "\u01c0"  # joins the syllables of one Hangul word until the reading 
 # Hebrew and Arabic letters to one Latin letter each, so that a consonant spelling holds no
 # digraph: "כהן" is k-h-n (Cohen), not kh-n.
 _HEBREW = str.maketrans(
-    {"ב": "b", "ו": "w", "כ": "k", "ך": "k", "פ": "p", "ף": "f", "ש": "s", "ח": "h", "צ": "s", "ץ": "s", "ת": "t", "ט": "t"}
+    {
+        "ב": "b",
+        "ו": "w",
+        "כ": "k",
+        "ך": "k",
+        "פ": "p",
+        "ף": "f",
+        "ש": "s",
+        "ח": "h",
+        "צ": "s",
+        "ץ": "s",
+        "ת": "t",
+        "ט": "t",
+    }
 )
 _ARABIC = str.maketrans(
-    {"خ": "x", "ش": "s", "ث": "s", "غ": "g", "ذ": "z", "ح": "h", "ع": "", "ق": "q", "ج": "j", "ظ": "z", "ص": "s", "ض": "d", "ط": "t", "ك": "k"}
+    {
+        "خ": "x",
+        "ش": "s",
+        "ث": "s",
+        "غ": "g",
+        "ذ": "z",
+        "ح": "h",
+        "ع": "",
+        "ق": "q",
+        "ج": "j",
+        "ظ": "z",
+        "ص": "s",
+        "ض": "d",
+        "ط": "t",
+        "ك": "k",
+    }
 )
 
 

@@ -184,7 +184,7 @@ def skeletons(token: str) -> tuple[str, ...]:
         if vowelled:  # digraphs as written, before the vowels go (a consonant spelling has none)
             for a, b in _DIGRAPHS:
                 t = t.replace(a, b)
-        t = _VOWELS.sub("", t.replace("x", "ks").translate(_CLASSES))
+        t = _VOWELS.sub("", t.replace("x", "ks" if vowelled else "k").translate(_CLASSES))
         t = re.sub(r"(.)\1+", r"\1", t.rstrip("h"))
         out.append(t)
         if "h" in t and vowelled:
@@ -216,7 +216,7 @@ def _skel_sim(sa: str, sb: str) -> float:
     d = OSA.distance(sa, sb)
     if d > (1 if n >= 3 else 0) or sa[0] != sb[0]:
         return 0.0
-    return 0.75 if n >= 4 else 0.65
+    return 0.75 if n >= 4 else 0.55
 
 
 def _matres_agree(a: str, b: str) -> bool:

@@ -474,7 +474,9 @@ async def diff_page(request: Request) -> Response:
     result, errors = None, []
     if mod and a and b:
         try:
-            result = mod.diff(inputs.parse_date(a, "from"), inputs.parse_date(b, "to"))
+            from starlette.concurrency import run_in_threadpool
+
+            result = await run_in_threadpool(api.diff_of, inputs.parse_date(a, "from"), inputs.parse_date(b, "to"))
         except InputError as e:
             errors = e.problems
     return render(
@@ -489,15 +491,9 @@ async def whatif_page(request: Request, sets: str = "", as_of: str = "") -> Resp
     result, errors = None, []
     if mod and sets.strip():
         try:
-            pairs = {}
-            for line in sets.replace(";", "\n").splitlines():
-                if line.strip():
-                    k, sep, v = line.partition("=")
-                    if not sep:
-                        raise InputError(Problem("sets", f"{line.strip()!r}: write KEY=VALUE"))
-                    pairs[k.strip()] = v.strip()
+            lines = [line.strip() for line in sets.replace(";", "\n").splitlines() if line.strip()]
             on = inputs.parse_date(as_of, "as_of") if as_of else dt.date.today()
-            result = mod.whatif(pairs, on)
+            result = mod.whatif(mod.parse_sets(lines, "sets"), on)
         except InputError as e:
             errors = e.problems
     return render(
@@ -516,6 +512,8 @@ async def whatif_page(request: Request, sets: str = "", as_of: str = "") -> Resp
 @router.get("/timeline")
 async def timeline_page(request: Request) -> Response:
     user = _user(request)
+    from starlette.concurrency import run_in_threadpool
+
     mod = api.policy("timeline")
     return render(
         request,
@@ -523,6 +521,11 @@ async def timeline_page(request: Request) -> Response:
         user,
         page="timeline",
         available=mod is not None,
-        result=mod.timeline() if mod else None,
+        result=await run_in_threadpool(_timeline) if mod else None,
         errors=[],
     )
+
+
+@cache
+def _timeline() -> dict[str, Any]:
+    return dict(api.policy("timeline").timeline())
