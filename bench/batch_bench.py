@@ -159,7 +159,7 @@ class TreeMemory:
         import psutil
 
         self.proc = psutil.Process(pid)
-        self.peak_sum = self.peak_one = 0
+        self.peak_sum = self.peak_one = self.peak_parent = 0
         self.done = False
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -177,15 +177,17 @@ class TreeMemory:
                     except psutil.Error:
                         pass
                 self.peak_sum = max(self.peak_sum, sum(rss))
+                if rss:
+                    self.peak_parent = max(self.peak_parent, rss[0])
                 self.peak_one = max(self.peak_one, max(rss, default=0))
             except psutil.Error:
                 pass
             time.sleep(0.2)
 
-    def stop(self) -> tuple[float, float]:
+    def stop(self) -> tuple[float, float, float]:
         self.done = True
         self.thread.join()
-        return self.peak_sum / 2**20, self.peak_one / 2**20
+        return self.peak_sum / 2**20, self.peak_one / 2**20, self.peak_parent / 2**20
 
 
 def bench(shape: str, rows: int, engine: str, workers: int | None, keep: Path | None = None) -> dict[str, object]:
@@ -208,7 +210,7 @@ def bench(shape: str, rows: int, engine: str, workers: int | None, keep: Path | 
         mem = TreeMemory(proc.pid)
         _, err = proc.communicate()
         batch_s = time.perf_counter() - t
-        peak_sum, peak_one = mem.stop()
+        peak_sum, peak_one, peak_parent = mem.stop()
         if proc.returncode:
             raise SystemExit(f"batch failed ({proc.returncode}): {err[-2000:]}")
         out = pl.read_csv(Path(tmp) / "out.csv", infer_schema=False, columns=["outcome"])
@@ -227,6 +229,7 @@ def bench(shape: str, rows: int, engine: str, workers: int | None, keep: Path | 
             "rows_per_s": round(rows / batch_s),
             "peak_rss_tree_mib": round(peak_sum),
             "peak_rss_largest_process_mib": round(peak_one),
+            "peak_rss_parent_mib": round(peak_parent),
             "load_average_before": [round(x, 2) for x in load],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "cores": os.cpu_count(),

@@ -143,11 +143,6 @@ def test_whatif_group_move_the_rules_do_not_apply_is_reported():
     assert not after["warnings"]  # already out of D:5: nothing overrides the hypothesis
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="destinations.membership() re-applies the dated Country Group changes over the rewritten "
-    "snapshot; it should skip the (country, group) pairs named in the entry's `overridden_members`",
-)
 def test_whatif_removes_a_country_from_a_group_before_its_dated_change():
     with whatif.applied(["groups.D:5-=KH"]):
         assert "D:5" not in destinations.groups_of("KH", d("2025-06-01"))

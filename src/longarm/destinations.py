@@ -31,8 +31,11 @@ def membership(country: str, on: dt.date) -> dict[str, Tri]:
         return {}
     out: dict[str, Tri] = {g: country in members for g, members in entry["members"].items()}
     snapshot = entry["snapshot"]
+    fixed = entry.get("overridden_members", {})  # a what-if's hypothesis: no dated change applies
     for change in _changes(country):
         group, added = change["group"], change["change"] == "added"
+        if country in fixed.get(group, ()):
+            continue
         date = change.get("date")
         if date is not None:
             if on < date <= snapshot:  # the change came after `on`: undo it

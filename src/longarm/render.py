@@ -82,6 +82,9 @@ def memo(d: Determination) -> str:
             for h in d.screening
         ]
     lines += _section("\nWARNINGS", "!", d.warnings)
+    if d.foreign_law_flags:
+        lines.append("\nOTHER JURISDICTIONS (informational; not part of the EAR outcome)")
+        lines += [f"  - {f.jurisdiction} {f.measure} ({f.citation}): {f.text}" for f in d.foreign_law_flags]
     lines.append("\nREASONING (in order of evaluation)")
     lines += [f"  {i:>2}. {f.citation}: {f.text}" for i, f in enumerate(d.findings, 1)]
     lines.append("\nThis determination applies the cited text to the facts given; it is not legal advice.")

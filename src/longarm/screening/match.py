@@ -161,6 +161,7 @@ class Index:
         self._similar: dict[str, tuple[str, ...]] = {}
         self._leads: dict[str, float] = {}
         self._weights: dict[int, float] = {}
+        self._personal: dict[str, bool] = {}
 
     @property
     def deletes(self) -> dict[str, list[str]]:
@@ -209,8 +210,11 @@ class Index:
 
     def personal(self, token: str) -> bool:
         """Whether a word is mostly found in persons' names ("Ali", "Kim", "Mohammed")."""
-        ids = self.postings.get(token, [])
-        return sum(1 for nid in ids if self.types[self.entry_of[nid]] == "person") * 2 >= len(ids) > 0
+        if token not in self._personal:
+            ids = self.postings.get(token, [])
+            people = sum(1 for nid in ids if self.types[self.entry_of[nid]] == "person")
+            self._personal[token] = people * 2 >= len(ids) > 0
+        return self._personal[token]
 
     def _leading_share(self, token: str) -> float:
         ids = self.postings.get(token, [])
@@ -764,6 +768,8 @@ def _code_digest() -> str:
     h = hashlib.sha256()
     for name in ("normalize.py", "match.py", "lists.py", "names_data.py", "burmese.py", "similarity.py"):
         h.update((here / name).read_bytes())
+    for data in sorted((here.parent / "data" / "names").glob("*.yml")):  # the tables normalisation reads
+        h.update(data.read_bytes())
     return h.hexdigest()[:16]
 
 
