@@ -1,6 +1,7 @@
 """Batch benchmark: order books of the shapes users have, 1,000,000 rows each by default.
 
-    python bench/batch_bench.py SHAPE [ROWS] [--engine local|dask] [--workers N]
+    python bench/batch_bench.py [SHAPE [ROWS]] [--engine local|dask] [--workers N]   # default shape:
+                                                          # parties-x-countries (`make bench`)
     python bench/batch_bench.py all            # every 1M shape, one after the other
 
 Shapes:
@@ -230,6 +231,7 @@ def bench(shape: str, rows: int, engine: str, workers: int | None, keep: Path | 
             "peak_rss_tree_mib": round(peak_sum),
             "peak_rss_largest_process_mib": round(peak_one),
             "peak_rss_parent_mib": round(peak_parent),
+            "max_rss_mib": round(peak_sum),  # the figure `bench/run.py` reports: the whole process tree
             "load_average_before": [round(x, 2) for x in load],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
             "cores": os.cpu_count(),
@@ -239,7 +241,7 @@ def bench(shape: str, rows: int, engine: str, workers: int | None, keep: Path | 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("shape", choices=(*SHAPES, "all"))
+    ap.add_argument("shape", nargs="?", default="parties-x-countries", choices=(*SHAPES, "all"))
     ap.add_argument("rows", nargs="?", type=int, default=1_000_000)
     ap.add_argument("--engine", default="local")
     ap.add_argument("--workers", type=int)

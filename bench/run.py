@@ -187,7 +187,10 @@ Measured {result["date"]} on {result["cores"]} cores with `make bench` (`bench/r
             f"{b['ratio']:.0f}x the {b['pyarrow_read_s']:.2f} s pyarrow takes to read the file, "
             f"max RSS {b['max_rss_mib']:,.0f} MiB | ≤ 60 s, ≤ 2 GiB |\n"
         )
-    (ROOT / "bench" / "RESULTS.md").write_text(text, "utf-8")
+    results = ROOT / "bench" / "RESULTS.md"
+    old = results.read_text("utf-8") if results.is_file() else ""
+    rest = old[old.index("\n## ") :] if "\n## " in old else ""  # other benchmarks' sections are kept
+    results.write_text(text + rest, "utf-8")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,7 @@ def measure() -> dict[str, object]:
         phases.append(json.loads(out.stdout))
     median_phases = {k: statistics.median(p[k] for p in phases) for k in phases[0]}
     result = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cores": os.cpu_count(),
         "runs": RUNS,
         "load_average_1min": load,
@@ -100,7 +101,9 @@ def rows(r: dict[str, Any]) -> str:
     """The RESULTS.md rows for the start-up figures."""
     p = r["assess_phases_p50_s"]
     where = ", ".join(f"{k} {1e3 * v:.0f} ms" for k, v in p.items())
-    shared = f"; machine shared, load {r['load_average_1min']:.1f}" if r.get("load_average_1min", 0) > 1.5 else ""
+    shared = f", {r['date']}" if r.get("date") else ""
+    if r.get("load_average_1min", 0) > 1.5:
+        shared += f"; machine shared, load {r['load_average_1min']:.1f}"
     return (
         f"| `longarm --help` (median of {r['runs']}{shared}) | p50 {r['help_p50_s']:.2f} s (CPU "
         f"{r['help_cpu_p50_s']:.2f} s), max {r['help_max_s']:.2f} s | ≤ 0.25 s |\n"

@@ -264,3 +264,13 @@ def test_audit_show_prints_control_characters_in_stored_names_escaped(tmp_path):
     assert "Evil\\x1b[2J" in shown.stdout
     records = json.loads(run_cli("audit", "show", "--json").stdout)
     assert records[-1]["subject"] == name  # the record itself keeps the name as given
+
+
+def test_assess_on_a_damaged_store_is_exit_2_and_appends_nothing(tmp_path):
+    path = filled(tmp_path / "home" / "longarm.sqlite")
+    sql(path, "UPDATE audit SET payload = '{\"i\":-1}' WHERE seq = 3")
+    proc = run_cli("audit", "verify")
+    assert proc.returncode == 2 and "record 3: was changed" in proc.stderr
+    proc = run_cli("assess", "examples/h100-to-china-2024.yaml", "--json")
+    assert proc.returncode == 2 and proc.stdout == "" and "nothing was appended" in proc.stderr
+    assert len(rows(path)) == 10

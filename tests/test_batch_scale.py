@@ -175,3 +175,58 @@ def test_partitions_stream_the_input(env):
         assert payload.num_rows == min(128, 1000 - start)
         starts.append(start)
     assert starts == list(range(0, 1000, 128))
+
+
+def install_list(home: Path, extra_name: str) -> str:
+    """Put in service under `home` the bundled list plus one Entity List entry named `extra_name`."""
+    import hashlib
+    from importlib import resources
+
+    raw = json.loads(resources.files("longarm.data").joinpath("ecfr/screening-list.json").read_bytes())
+    sources = raw["tables"]["sources"]
+    template = next(e for e in raw["entries"] if "Entity List" in sources[e["s"]])
+    raw["entries"].append({**template, "n": extra_name, "a": [], "c": ["CN"]})
+    data = json.dumps(raw).encode()
+    digest = hashlib.sha256(data).hexdigest()
+    folder = home / "lists" / digest[:16]
+    folder.mkdir(parents=True)
+    (folder / "list.json").write_bytes(data)
+    (folder / "meta.json").write_text(json.dumps({"version": "CSL test", "sha256": digest}))
+    (home / "lists" / "current").write_text(digest[:16])
+    return digest
+
+
+def test_a_cluster_worker_without_the_run_list_gets_it_shipped(env, monkeypatch):
+    from dask.distributed import LocalCluster
+
+    from longarm.screening.lists import current
+
+    name = "Zyxwvut Quantum Widget Manufacturing Co., Ltd."
+    digest = install_list(env / "client-home", name)
+    monkeypatch.setenv("LONGARM_HOME", str(env / "client-home"))
+    assert current().digest == digest
+    rows = [
+        {"order_id": "O-1", "to_country": "CN", "catalog_id": "nvidia-h20", "end_user": name, "end_user_country": "CN"}
+    ]
+    src = env / "book.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    worker_home = env / "worker-home"
+    worker_home.mkdir()
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        env={"LONGARM_HOME": str(worker_home)},
+    ) as cluster:
+        batch.run(
+            src, env / "out.jsonl", engine="dask", scheduler=cluster.scheduler_address, store_path=env / "s.sqlite"
+        )
+    out = json.loads((env / "out.jsonl").read_text())
+    assert name in out["screening_hits"] and out["screening_hits"].startswith("Entity List")
+    import sqlite3
+
+    (params,) = sqlite3.connect(env / "s.sqlite").execute("SELECT params FROM runs").fetchone()
+    facts = json.loads(params)["worker_facts"]
+    assert [f["lists_sha256"] for f in facts.values()] != [digest]  # the worker had another list, and said so
+    assert json.loads(params)["lists_sha256"] == digest

@@ -117,15 +117,23 @@ def test_the_snapshot_is_the_membership_on_and_after_its_date():
         assert destinations.unknown_groups(country, on) == set()
 
 
-def test_uae_membership_before_the_snapshot_is_unknown_never_the_snapshot():
-    for day in ("2023-11-17", "2024-06-01", "2026-07-22"):
+def test_uae_membership_follows_fr_doc_2026_14132():
+    # before 2026-07-10 (the earliest date the sources give) the UAE was in D:3/D:4, not A:5
+    for day in ("2023-11-17", "2024-06-01", "2026-07-09"):
+        on = D(day)
+        assert destinations.unknown_groups("AE", on) == set()
+        assert {"D:3", "D:4"} <= destinations.groups_of("AE", on)
+        assert "A:5" not in destinations.groups_of("AE", on)
+        assert destinations.in_scope("AE", RS_SCOPE, on) is True
+    # from 2026-07-10 until the snapshot shows it, the day it took effect is not known
+    for day in ("2026-07-10", "2026-07-22"):
         on = D(day)
         assert destinations.unknown_groups("AE", on) == {"A:5", "D:3", "D:4"}
         assert destinations.in_scope("AE", RS_SCOPE, on) is None
-        assert "AE" in destinations.membership_question("AE", on)
+        assert "2026-14132" in destinations.membership_question("AE", on)
     assert destinations.in_scope("AE", RS_SCOPE, D("2026-07-23")) is False
     # a destination named expressly is in scope whatever its groups
-    assert destinations.in_scope("AE", {**RS_SCOPE, "countries": ["AE"]}, D("2024-06-01")) is True
+    assert destinations.in_scope("AE", {**RS_SCOPE, "countries": ["AE"]}, D("2026-07-15")) is True
 
 
 def test_unknown_membership_does_not_spread_to_other_countries():

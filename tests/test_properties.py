@@ -178,11 +178,13 @@ def test_an_unknown_fact_never_yields_nlr_where_a_known_one_requires_a_license(
 @slow
 @given(
     chip=st.sampled_from(["nvidia-h100-sxm", "nvidia-a100-sxm", "nvidia-rtx-4090", "amd-mi300x"]),
-    on=st.dates(min_value=dt.date(2023, 11, 17), max_value=dt.date(2026, 7, 22)),
+    on=st.dates(min_value=dt.date(2023, 11, 17), max_value=dt.date(2026, 12, 31)),
     posture=postures,
 )
-def test_an_undated_country_group_membership_never_gives_nlr(chip, on, posture):
-    """The UAE's move into A:5 is not dated: before the snapshot no 3A090 item to the UAE is NLR."""
+def test_no_3a090_item_to_the_uae_is_nlr(chip, on, posture):
+    """The UAE was in D:4 until FR Doc 2026-14132 (in effect on a day from 2026-07-10 the sources do not
+    fix), which moved it into A:5 while the text names it and license-free access is for approved entities
+    only: no 3A090 item to the UAE is NLR, under either posture."""
     d = assess(tx(chip, "AE", on, posture, [known_party("AE")]))
     assert d.outcome != "NLR"
     if d.outcome == "UNDETERMINED":

@@ -230,6 +230,10 @@ def test_stripped_words_are_named_in_the_explanation():
         ("Роснефть", "Rosneft"),
         ("Лебедева Станислава Валентиновна", "LEBEDEVA, Stanislava Valentinovna"),
         ("李强", "Qiang Li"),
+        ("中科寒武纪科技股份有限公司", "Cambricon Technologies Corporation Limited"),
+        ("黒澤明", "Kurosawa Akira"),
+        ("미셸 하드윅", "Michelle Hardwick"),
+        ("ג'ורג' גרין", "George Green"),
     ],
 )
 def test_names_across_scripts(a, b):
@@ -239,10 +243,32 @@ def test_names_across_scripts(a, b):
 
 @pytest.mark.parametrize(
     "a,b",
-    [("أحمد الخطيب", "EL KHATIB, Mahmoud"), ("Валентина Соловьёва", "Valentin Solovyov"), ("김정은", "Kim Jong Il")],
+    [
+        ("أحمد الخطيب", "EL KHATIB, Mahmoud"),
+        ("Валентина Соловьёва", "Valentin Solovyov"),
+        ("Ольга Макарова", "Olga Makarov"),
+        ("김정은", "Kim Jong Il"),
+        ("김정은", "Kim Kwang Chun"),
+        ("حسين أحمد", "Hassan Ahmad"),  # Husayn is written with its y
+        ("משה כהן", "John Meadows"),
+    ],
 )
 def test_cross_script_near_misses_stay_apart(a, b):
     assert not match(a, b).match, match(a, b).explanation
+
+
+def test_korean_name_screens_to_that_person_only():
+    hits = screen("김정은")
+    assert [m.matched_name for m in hits] == ["KIM, Jong Un"]
+
+
+def test_common_given_names_and_generic_words_alone_find_nobody():
+    for query in ("Mohammed", "Ali", "Trading Company", "China", "Shenzhen", "Beijing Technology Co Ltd"):
+        assert screen(query) == [], query
+
+
+def test_a_listed_name_of_generic_words_is_still_found_whole():
+    assert any(m.matched_name.startswith("Tianjin University") for m in screen("Tian Jin University"))
 
 
 def test_pinyin_and_hangul_are_one_syllable_per_token():

@@ -30,6 +30,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ DATE_COLUMN = "as_of_used"  # the date each row was decided at (today where `as_
 WHATIF_COLUMNS = ("whatif_outcome", "flipped")
 REQUIRED = ("order_id", "to_country")
 PARTY_COLUMN = "end_user"
-PARTITION_ROWS = 50_000
+PARTITION_ROWS = 25_000
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 KEY_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("order_id", "end_user"))
@@ -276,7 +277,7 @@ class Task:
     raw: bool = False
     whatif: dict[str, Any] | None = None
     lists_digest: str = ""
-    shipped_list: Any = None  # the list's bytes (or a Dask future of them) when workers may lack it
+    shipped_list: Any = None  # {"data": the list's bytes, "version"} for workers that lack it
 
 
 _CACHE: dict[str, Any] = {"context": None, "decided": {}, "hits": {}}
@@ -309,17 +310,17 @@ def _install_list(task: Task) -> None:
 
     from longarm.screening import lists
 
-    data = task.shipped_list
-    if data is not None and not isinstance(data, bytes):
-        data = data.result()
-    if data is None:
+    shipped = task.shipped_list
+    if shipped is None:
         raise RuntimeError(
             f"this worker's screening list is not the run's ({task.lists_digest[:12]}) and none was shipped"
         )
     home = Path(tempfile.mkdtemp(prefix="longarm-worker-"))
     folder = home / "lists" / task.lists_digest[:16]
     folder.mkdir(parents=True)
-    (folder / "list.json").write_bytes(data)
+    (folder / "list.json").write_bytes(shipped["data"])
+    meta = {"version": shipped["version"], "sha256": task.lists_digest}
+    (folder / "meta.json").write_text(json.dumps(meta), "utf-8")
     (home / "lists" / "current").write_text(task.lists_digest[:16], "utf-8")
     os.environ["LONGARM_HOME"] = str(home)
     if lists.current().digest != task.lists_digest:
@@ -327,12 +328,16 @@ def _install_list(task: Task) -> None:
 
 
 def _screen_key(idx: Any, name: str, country: str, type_: str) -> str:
-    """The screening result `assess` will use for this party, as a key: the name's country-free
-    candidates (computed once per name) with the country applied."""
+    """The screening result `assess` uses for this party, as a key: the name's country-free
+    candidates (computed once per name) with the country applied. With a party type the typed
+    result is part of the key too, so the key holds whether or not the rules screen by type."""
     from longarm.screening.match import adjust_for_country
 
-    found = adjust_for_country(idx.candidates_for(name, type_ or None), country.upper() or None)
-    return ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)  # the score is not in the output
+    keys = []
+    for t in (None, type_ or None) if type_ else (None,):
+        found = adjust_for_country(idx.candidates_for(name, t), country.upper() or None)
+        keys.append(";".join(f"{m.entry_index}:{m.matched_name}" for m in found))  # the score is not in the output
+    return "|".join(keys)
 
 
 def _text_frame(task: Task) -> tuple[Any, Any]:
@@ -614,6 +619,8 @@ def _scan(path: Path, encoding: str | None, check_utf8: bool) -> tuple[str, int,
         if encoding is None:
             if head.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8-sig"
+            elif head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+                encoding = "utf-32"
             elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 encoding = "utf-16"
             else:
@@ -865,6 +872,7 @@ class _Parts:
             with contextlib.suppress(OSError):
                 meta.unlink()
             return None
+        summary.pop("report_rows", None)  # kept on disk only: memory must not grow with the book
         return summary  # type: ignore[no-any-return]
 
     def keep(self, k: int, data: bytes, summary: dict[str, Any]) -> dict[str, Any]:
@@ -872,7 +880,12 @@ class _Parts:
         summary = {**summary, "sha256": hashlib.sha256(data).hexdigest(), "partition": k}
         _atomic_write(path, data)
         _atomic_write(meta, json.dumps(summary, default=str).encode())
+        summary.pop("report_rows", None)
         return summary
+
+    def report_rows(self, k: int) -> list[dict[str, Any]]:
+        rows = json.loads(self._paths(k)[1].read_text("utf-8")).get("report_rows", [])
+        return rows  # type: ignore[no-any-return]
 
     def data(self, k: int) -> Path:
         return self._paths(k)[0]
@@ -1040,7 +1053,8 @@ def run(
             store = Store(store_path)
         except (OSError, sqlite3.Error) as e:
             raise InputError(Problem("--store", f"cannot open the store {store_path or ''}: {e}")) from None
-        previous = signal.signal(signal.SIGTERM, _terminate_as_exit)
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _terminate_as_exit) if main_thread else None
         temps: list[Path] = []
         failure: BaseException | None = None
         try:
@@ -1085,7 +1099,7 @@ def run(
                 tmp_report = report.with_name(f".{report.name}.tmp{os.getpid()}{report.suffix}")
                 temps.append(tmp_report)
                 write_report(
-                    _report_data(summaries),
+                    _report_data(parts, summaries),
                     tmp_report,
                     run_id=run_id,
                     input_path=input_path,
@@ -1108,7 +1122,8 @@ def run(
             failure = e
             raise
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
             store.close()
             for t in temps:
                 with contextlib.suppress(OSError):
@@ -1169,7 +1184,8 @@ def _decide_all(
     done_rows = 0
     total = src.rows_estimate
     label = "deciding rows"
-    shipped = cluster.ship(lst) if hasattr(cluster, "ship") else None
+    if hasattr(cluster, "ship"):
+        cluster.ship(lst)
     limit = 1 + max(1, getattr(cluster, "workers", 1) or 1)
     failed = True
 
@@ -1205,7 +1221,6 @@ def _decide_all(
                 raw=raw,
                 whatif=sets,
                 lists_digest=lst.digest,
-                shipped_list=shipped,
             )
             pending[cluster.submit(task)] = k
         while pending:
@@ -1303,15 +1318,15 @@ def _record(
     store.finish_run(run_id, counts)
 
 
-def _report_data(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+def _report_data(parts: _Parts, summaries: list[dict[str, Any]]) -> dict[str, Any]:
     dest: Counter[str] = Counter()
     rows: list[dict[str, Any]] = []
     flagged = 0
     for s in summaries:
         dest.update(s["destinations"])
         flagged += s["flagged"]
-        if len(rows) < REPORT_ROWS:
-            rows.extend(s["report_rows"][: REPORT_ROWS - len(rows)])
+        if len(rows) < REPORT_ROWS and s["flagged"]:
+            rows.extend(parts.report_rows(s["partition"])[: REPORT_ROWS - len(rows)])
     return {"destinations": dict(dest.most_common()), "flagged_rows": rows, "flagged": flagged}
 
 

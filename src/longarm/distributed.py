@@ -55,6 +55,15 @@ def watch_parent(pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="longarm-watch-parent").start()
 
 
+def decide_with_list(task: Any, shipped: dict[str, Any]) -> Any:
+    """`decide_partition` on a worker that may need the run's list put in service first."""
+    import dataclasses
+
+    from longarm.batch import decide_partition
+
+    return decide_partition(dataclasses.replace(task, shipped_list=shipped))
+
+
 class DaskEngine:
     """A Dask client for one run: the cluster checked, partitions submitted and collected."""
 
@@ -67,6 +76,7 @@ class DaskEngine:
         from longarm.params import fingerprint
 
         self.cluster = None
+        self.shipped: Any = None
         if scheduler:
             try:
                 self.client = Client(scheduler, timeout="10s")
@@ -114,10 +124,10 @@ class DaskEngine:
         self.facts = {a: {k: v for k, v in f.items() if k != "ruleset"} for a, f in facts.items()}
         self.workers = len(facts)
 
-    def ship(self, lst: Any) -> Any:
-        """The run's list, once, to the workers that do not have it in service (else nothing)."""
+    def ship(self, lst: Any) -> None:
+        """Send the run's list, once, when some worker does not have it in service."""
         if all(f["lists_sha256"] == lst.digest for f in self.facts.values()):
-            return None
+            return
         from longarm.screening.lists import bundled
 
         if lst.digest == bundled().digest:
@@ -128,11 +138,13 @@ class DaskEngine:
             from longarm.screening.lists import lists_dir
 
             data = (lists_dir() / (lists_dir() / "current").read_text("utf-8").strip() / "list.json").read_bytes()
-        return self.client.scatter(data, broadcast=True)
+        self.shipped = self.client.scatter([{"data": data, "version": lst.version}], broadcast=True)[0]
 
     def submit(self, task: Any) -> Any:
         from longarm.batch import decide_partition
 
+        if self.shipped is not None:  # a top-level argument: the worker receives the value
+            return self.client.submit(decide_with_list, task, self.shipped, pure=False)
         return self.client.submit(decide_partition, task, pure=False)
 
     def wait_one(self, pending: list[Any]) -> list[Any]:

@@ -240,7 +240,8 @@ def bench_table() -> str:
     path = Path(__file__).resolve().parents[2] / "bench" / "RESULTS.md"
     if not path.is_file():
         return "(run `make bench`)\n"
-    lines = path.read_text("utf-8").splitlines()
+    text = path.read_text("utf-8")
+    lines = text[: text.index("\n## ")].splitlines() if "\n## " in text else text.splitlines()  # the main table
     return "\n".join(line for line in lines if line.startswith("|") or line.startswith("Measured")) + "\n"
 
 

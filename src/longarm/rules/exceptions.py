@@ -233,8 +233,11 @@ def _ai_exception(case: Case, key: str, reqs: list[Requirement]) -> _Draft | Non
     draft = _Draft(entry["name"], entry["citation"], entry["text"], [], [])
     off = _ai_diffusion_off(case)
     elig = entry["eligible"]
+    activity = "export" if case.tx.activity == "use" else case.tx.activity
     if off:
         draft.refused = off
+    elif activity not in entry.get("activities", (activity,)):
+        draft.refused = f"it authorizes only {' and '.join(entry['activities'])}, not this {case.tx.activity}"
     elif case.level not in elig["levels"] or ("types" in elig and case.tx.item.type not in elig["types"]):
         draft.refused = f"{case.eccn} ({case.tx.item.type}) is not an eligible item"
     elif elig.get("designer_condition") and case.level == "a" and case.tx.item.type == "ic":
@@ -273,6 +276,13 @@ def _aia(case: Case, reqs: list[Requirement]) -> _Draft | None:
         for c in (p.headquarters_country, p.ultimate_parent_headquarters_country):
             values.append(None if c is None else c in tier1["countries"])
     inside = all_of(values) if case.tx.parties else None
+    elsewhere = [p for p in _recipients(case) if p.country and p.country not in tier1["countries"]]
+    if elsewhere:
+        draft.refused = (
+            "740.27(a) authorizes exports \"to entities located within destinations listed in paragraph (a) of "
+            f"supplement no. 5\": {', '.join(f'{p.role} {p.name!r} is located in {p.country}' for p in elsewhere)}"
+        )
+        return draft
     draft.condition(
         "no party is headquartered, nor has an ultimate parent headquartered, outside paragraph (a) of "
         "Supplement No. 5 to part 740",
@@ -302,12 +312,24 @@ def _acm(case: Case, reqs: list[Requirement]) -> _Draft | None:
     entry = case.in_force(FILE, "exception_acm")
     uses = case.tx.end_uses
     operational = {"datacenter", "ai_model_training", "supercomputer", "military", "military_intelligence", "wmd"}
+    in_d5 = [
+        p
+        for p in _recipients(case)
+        if p.country and destinations.in_scope(destinations.treated_as(p.country, case.on), MACAU_D5, case.on)
+    ]
     for c in entry["conditions"]:  # type: ignore[index]
         if c["id"] == "production_use" and uses and set(uses) <= operational:
             draft.condition(c["text"], False)
+        elif c["id"] == "ultimately_outside" and in_d5:
+            draft.condition(f"{c['text']} ({', '.join(f'{p.role} {p.name!r} is in {p.country}' for p in in_d5)})", False)
         else:
             draft.condition(c["text"], None)
     return _finish(case, draft, reqs)
+
+
+def _recipients(case: Case) -> list[Any]:
+    """The parties that receive or use the item: end users and ultimate consignees."""
+    return [p for p in case.tx.parties if p.role in ("end_user", "ultimate_consignee")]
 
 
 def _lpp(case: Case, reqs: list[Requirement]) -> _Draft | None:

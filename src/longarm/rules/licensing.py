@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from longarm import destinations, params
+from longarm import catalog, destinations, params
 from longarm.rules.logic import Tri, all_of, any_of
 from longarm.rules.registry import rule
 from longarm.trace import Case, Step
@@ -49,12 +49,25 @@ def rs_version(case: Case, key: str, posture: str) -> tuple[dict[str, Any] | Non
         if posture == "enforced":
             why = enf["text"]
             case.use(enf)
-            entry = next(v for v in params.versions(FILE, key) if v["id"] == enf["with"])
+            entry = _with_added(next(v for v in params.versions(FILE, key) if v["id"] == enf["with"]), enf)
         else:
             why = f"the CFR text is applied; BIS announced it does not enforce it ({params.cite(enf)})"
     if entry is not None:
         gaps = tuple(entry.get("gaps", ())) + gaps
     return case.use(entry), why, gaps
+
+
+def _with_added(entry: dict[str, Any], enf: dict[str, Any]) -> dict[str, Any]:
+    """The scope version applied under an enforcement statement, with the destinations the statement
+    keeps within it by name (`add_countries`, per level)."""
+    added = enf.get("add_countries")
+    if not added:
+        return entry
+    scopes = {
+        level: {**scope, "countries": sorted({*scope.get("countries", ()), *added.get(level, ())})}
+        for level, scope in entry["scopes"].items()
+    }
+    return {**entry, "scopes": scopes}
 
 
 def _scope_of(entry: dict[str, Any], level: str) -> tuple[dict[str, Any], str, str] | None:
@@ -85,6 +98,18 @@ def hq_entity(case: Case, scope: dict[str, Any] | None = None) -> Tri:
         ]
         values.append(any_of(hqs))
     return any_of(values)
+
+
+def _all_hq_in(case: Case, scope: dict[str, Any]) -> Tri:
+    """Whether every party and its ultimate parent are headquartered in `scope` (None when one is not given)."""
+    if not case.tx.parties:
+        return None
+    values: list[Tri] = [
+        destinations.in_scope(destinations.treated_as(c, case.on), scope, case.on) if c else None
+        for p in case.tx.parties
+        for c in (p.headquarters_country, p.ultimate_parent_headquarters_country)
+    ]
+    return all_of(values)
 
 
 def _either(value: Tri, yes: str, no: str, why: str) -> str:
@@ -118,13 +143,14 @@ def review_policy(case: Case, *, headquartered: Tri = None) -> str | None:
     else:  # ai_diffusion
         if case.level == "a":
             supp5 = params.in_force("exceptions", "supp5_a", case.on)
-            tier1 = destinations.in_scope(case.destination, {"countries": (supp5 or {}).get("countries", [])}, case.on)
-            other = (
-                approval
-                if tier1
-                else f"{approval} up to the per-country allocation of 790,000,000 TPP (2025-2027), then denial"
-                + (" (Supplement No. 5 to part 740 from secondary sources)" if supp5 else "")
-            )
+            supp5_scope = {"countries": (supp5 or {}).get("countries", [])}
+            # (iii)(A)(2): "to or within destinations listed in paragraph (a) ... or to entities headquartered
+            # in, or whose ultimate parent company is headquartered in, a destination listed in paragraph (a)"
+            tier1 = any_of([destinations.in_scope(case.destination, supp5_scope, case.on), _all_hq_in(case, supp5_scope)])
+            allocation = f"{approval} up to the per-country allocation of 790,000,000 TPP (2025-2027), then denial"
+            other = _either(
+                tier1, approval, allocation, "the end user is headquartered in a Supplement No. 5 (a) destination"
+            ) + (" (Supplement No. 5 to part 740 from secondary sources)" if supp5 and not tier1 else "")
         else:
             other = approval
         policy = _either(zone, denial, other, why)
@@ -136,8 +162,25 @@ def review_policy(case: Case, *, headquartered: Tri = None) -> str | None:
         and case.item.tpp is not None
         and case.item.tpp < extra["tpp_below"]
     ):
-        policy += f"; or {extra['text']}"
+        bandwidth = _dram_bandwidth(case)
+        if bandwidth is None:
+            policy += f"; or, if its total DRAM bandwidth is below {extra['dram_bandwidth_below_gbs']:,} GB/s, {extra['text']}"
+        elif bandwidth < extra["dram_bandwidth_below_gbs"]:
+            policy += f"; or {extra['text']}"
     return f"{policy} ({p['citation']})"
+
+
+def _dram_bandwidth(case: Case) -> float | None:
+    """The item's total DRAM bandwidth in GB/s: as given, else the catalogue's memory bandwidth."""
+    item = case.tx.item
+    if item.memory_bandwidth_gbs is not None:
+        return item.memory_bandwidth_gbs
+    if item.catalog_id:
+        try:
+            return catalog.get(item.catalog_id).memory_bw_gbs
+        except Exception:  # an unknown id is reported by classification
+            return None
+    return None
 
 
 def review_policy_744_23(case: Case) -> str | None:

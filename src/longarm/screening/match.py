@@ -25,7 +25,6 @@ A name made only of legal forms ("CORP", "LLC") has no words and matches nothing
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import marshal
@@ -51,8 +50,8 @@ THRESHOLD = 0.85
 ALIGN_FLOOR = 0.55  # token pairs less alike than this are not aligned
 PLACE_COST = 0.3
 PERSON_EXTRA = 0.35  # an extra middle name or patronymic of a person
-QUERY_EXTRA = 1.0
-LISTED_EXTRA = 1.0
+QUERY_EXTRA = 1.0  # an extra query word costs in full
+LISTED_EXTRA = 0.8  # an extra listed word costs less: listed names are the long, formal ones
 NUMBER_FACTOR = 0.5
 ORDER_PENALTY = 0.10
 PERSON_ORDER_PENALTY = 0.20
@@ -74,7 +73,7 @@ ONE_WORD_CANDIDATES = 600
 RARE_DF = 800  # a term in more names than this only adds weight to candidates
 OWN_SHARE = 0.45  # ... and of its own weight, unless it holds the whole query
 PRUNE = 0.6  # share of the query's weight a candidate must share to be able to reach THRESHOLD
-CROSS_SCRIPTS = ("abjad", "hangul", "burmese")
+CROSS_SCRIPTS = ("abjad", "hangul", "hangul words", "burmese")
 ENTRY_TYPES = {"Individual": "person", "Entity": "organization", "Vessel": "vessel", "Aircraft": "aircraft"}
 
 
@@ -149,10 +148,10 @@ class Index:
         self.postings = {t: ids for t, ids in postings.items()}
         self._finish()
 
-    def _finish(self, idf: dict[str, float] | None = None) -> None:
-        total = len(self.entry_of)
-        self.idf = idf if idf is not None else {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
-        self.max_idf = math.log(1 + total)
+    def _finish(self) -> None:
+        self._total = len(self.entry_of)
+        self.idf: dict[str, float] = {}  # rarity weights, computed when first asked for
+        self.max_idf = math.log(1 + self._total)
         self._deletes: dict[str, list[str]] | None = None
         self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
@@ -183,23 +182,26 @@ class Index:
                 self._deletes = dict(table)
                 if path:
                     _save(path, self._deletes)
-            gc.freeze()
         return self._deletes
 
     def state(self) -> tuple:  # type: ignore[type-arg]
         """Plain data (marshal-able) from which the index is restored without re-normalising."""
-        return (self._plain, self.entry_of, self.raw, self.types, self.postings, self.idf)
+        return (self._plain, self.entry_of, self.raw, self.types, self.postings)
 
     def _restore(self, state: tuple) -> None:  # type: ignore[type-arg]
-        self._plain, self.entry_of, self.raw, self.types, self.postings, idf = state
-        self._finish(idf)
+        self._plain, self.entry_of, self.raw, self.types, self.postings = state
+        self._finish()
 
     def name(self, nid: int) -> Name:
         """The normalised name `nid` (built on demand: only candidates are ever scored)."""
         return _unplain(self._plain[nid])
 
     def weight(self, token: str) -> float:
-        return self.idf.get(token, self.max_idf)
+        w = self.idf.get(token)
+        if w is None:
+            ids = self.postings.get(token)
+            w = self.idf[token] = math.log(1 + self._total / len(ids)) if ids else self.max_idf
+        return w
 
     def leading_share(self, token: str) -> float:
         """The share of the listed names holding `token` in which it comes first (after a place):
@@ -480,11 +482,14 @@ def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: str = "
     near = {n + d for n in map(len, long_other) for d in (-2, -1, 0, 1, 2)}
     out: list[str] = []
     i = 0
+    free = set(loose)
     while i < len(tokens):
         merged = False
         for j in range(min(len(tokens), i + (6 if cross else 4)), i + 1, -1):
+            if any(k not in free for k in range(i, j)):
+                continue  # a word that matches as it is, or a number, stays as it is
             run = tokens[i:j]
-            if any(t.isdigit() for t in run) or (j - i > 2 and any(len(t) > 5 for t in run)):
+            if j - i > 2 and any(len(t) > 5 for t in run):
                 continue
             cat = "".join(run)
             if len(cat) > max_len * (2 if cross else 1) or cat in others or (not cross and len(cat) not in near):
@@ -527,8 +532,8 @@ def _align(
             if s < 1.0 and (t in wq or u in wc):
                 s = max(s, token_sim(wq.get(t, t), wc.get(u, u)))
             if cross and s < 0.95:
-                if cross == "abjad" or not one_syllable(t if side_q else u):  # consonants, or a glued word
-                    s = max(s, skeleton_sim(t, u))
+                if cross == "hangul words" or not one_syllable(t if side_q else u):  # a whole word
+                    s = max(s, skeleton_sim(t, u), syllable_sim(t, u))
                 else:  # a Hangul or Burmese syllable: its vowels are written
                     s = max(s, syllable_sim(t, u))
             if s >= ALIGN_FLOOR:
@@ -641,8 +646,8 @@ def score(
                 value = max(value, ACRONYM)
                 notes.append(f"{one[0]!r} is the initials of the {side} name: {ACRONYM:.2f}")
                 break
-    if len(qt) <= 2 and all(_generic(t) for t in qt) and value > GENERIC_ONLY:
-        value = GENERIC_ONLY  # "Bank", "Trading Company": words anyone's name may hold
+    if len(qt) <= 2 and all(_generic(t) for t in qt) and (extra_c or extra_q) and value > GENERIC_ONLY:
+        value = GENERIC_ONLY  # "Bank", "Trading Company" inside a longer name: words anyone's name may hold
         notes.append(f"only generic words in the query: at most {GENERIC_ONLY:.2f}")
     endings = [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
     if endings:
@@ -782,9 +787,22 @@ def load_index(lst: ScreeningList) -> Index:
     except (OSError, ValueError, EOFError, TypeError):
         index = Index(lst)
         _save(path, index.state())
+        _prune(path)
     index.cache_path = path
-    gc.freeze()  # the index lives as long as the process: keep the collector from scanning it again
     return index
+
+
+def _prune(current: Path) -> None:
+    """Remove indexes of the same list built by other code and unused for a day (best effort)."""
+    import time
+
+    prefix = current.name.rsplit("-", 1)[0]
+    for old in current.parent.glob(prefix + "-*.marshal"):
+        try:
+            if not old.name.startswith(current.stem) and time.time() - old.stat().st_mtime > 86_400:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _save(path: Path, data: Any) -> None:

@@ -103,10 +103,24 @@ def fold_ascii(text: str) -> str:
 
 @cache
 def _yaml(name: str) -> Any:
+    """A bundled YAML file, parsed; the parsed form is cached beside the screening index (keyed
+    by the file's content), since parsing costs more than a short command's whole run."""
+    import hashlib
+    import marshal
+
+    from longarm.screening.match import _save, cache_dir
+
+    raw = resources.files("longarm.data").joinpath(f"names/{name}").read_bytes()
+    path = cache_dir() / f"names-{name}-{hashlib.sha256(raw).hexdigest()[:16]}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     import yaml
 
-    text = resources.files("longarm.data").joinpath(f"names/{name}").read_text("utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    _save(path, data)
+    return data
 
 
 @cache

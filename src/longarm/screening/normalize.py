@@ -25,6 +25,7 @@ No stemming: "Star" and "Stars" stay two words, and word order is kept for the s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -404,7 +405,9 @@ class Name:
     legal_forms: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     stripped: tuple[str, ...] = ()  # words removed as carrying no identity (titles, labels, prefixes, symbols)
-    script: str = "latin"  # the non-Latin script the name was written in: cjk, hangul, abjad, burmese, other
+    script: str = (
+        "latin"  # the script it was written in: latin, cjk, hangul ("hangul words" glued), abjad, burmese, other
+    )
     jurisdictions: frozenset[str] = frozenset()  # of its legal forms, where a form belongs to one
     generics: frozenset[str] = frozenset()  # families of its legal forms (LLC, JSC, ...)
     acronym: str = ""  # initials of the words as written, with and without legal forms ("|" between)
@@ -547,8 +550,8 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
     if found and found[0].script == "hangul":
         # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel)
         glued = _normalize(split_aliases(text)[0], type, tuple(removed), glue=True)
-        if glued.tokens and glued.tokens != found[0].tokens:
-            found.append(glued)
+        if glued.tokens:  # its words compare by consonants, as a foreign name written in Hangul
+            found.append(dataclasses.replace(glued, script="hangul words"))
     named = [n for n in found if _identifies(n)]  # "(Beijing)" or "(Holding)" alone names nobody
     return tuple(found if len(found) < 2 else named or found[-1:])
 

@@ -149,6 +149,7 @@ _DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("
 _CLASSES = str.maketrans("pfvbcqzgdlx", "bbbbkksktrk")
 _VOWELS = re.compile(r"[aeiouyw']")
 _SOFT_C = re.compile(r"c(?=[eiy])")
+_SOFT_G = re.compile(r"g(?=[eiy])")
 _SILENT_R = re.compile(r"(?<=[aeiou])r(?=[^aeiouy]|$)")
 
 
@@ -172,6 +173,8 @@ def skeletons(token: str) -> tuple[str, ...]:
                 alts += [t.replace("ch", "sh"), t.replace("ch", "h")]
             if _SOFT_C.search(t):
                 alts.append(_SOFT_C.sub("s", t))
+            if _SOFT_G.search(t):
+                alts.append(_SOFT_G.sub("j", t))  # George, Gene, Giulio as Hebrew writes them
             if "j" in t:
                 alts += [t.replace("j", "y"), t.replace("j", "zh")]
             if _SILENT_R.search(t):
@@ -216,7 +219,7 @@ def _skel_sim(sa: str, sb: str) -> float:
     d = OSA.distance(sa, sb)
     if d > (1 if n >= 3 else 0) or sa[0] != sb[0]:
         return 0.0
-    return 0.75 if n >= 4 else 0.55
+    return 0.8 if n >= 5 else 0.75 if n == 4 else 0.55
 
 
 def _matres_agree(a: str, b: str) -> bool:
