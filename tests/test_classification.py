@@ -6,7 +6,7 @@ Federal Register quotations in shared/regs), not read from longarm's parameter f
 
 import pytest
 
-from longarm import classify
+from longarm.classify import classify
 from longarm.model import Contained, Item
 from tests.conftest import d
 

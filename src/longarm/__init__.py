@@ -1,7 +1,8 @@
 """longarm: US export controls on AI chips (EAR, 15 CFR 730-774) as code, as of any date.
 
 The public names are imported on first use, so that `longarm --help` and commands that do not
-need the models or the rules start without loading them.
+need the models or the rules start without loading them. Classification is
+`longarm.classify.classify` (`longarm.classify` is the module).
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from typing import TYPE_CHECKING, Any
 from longarm.errors import DataError, InputError, LongarmError, Problem, UnknownChipError
 
 if TYPE_CHECKING:
-    from longarm.classify import classify
     from longarm.model import Determination, Item, Party, Transaction
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "classify",
     "Determination",
     "Item",
     "Party",
@@ -31,7 +30,6 @@ __all__ = [
 ]
 
 _LAZY = {
-    "classify": "longarm.classify",
     "Determination": "longarm.model",
     "Item": "longarm.model",
     "Party": "longarm.model",

@@ -279,8 +279,8 @@ def _aia(case: Case, reqs: list[Requirement]) -> _Draft | None:
     elsewhere = [p for p in _recipients(case) if p.country and p.country not in tier1["countries"]]
     if elsewhere:
         draft.refused = (
-            "740.27(a) authorizes exports \"to entities located within destinations listed in paragraph (a) of "
-            f"supplement no. 5\": {', '.join(f'{p.role} {p.name!r} is located in {p.country}' for p in elsewhere)}"
+            '740.27(a) authorizes exports "to entities located within destinations listed in paragraph (a) of '
+            f'supplement no. 5": {", ".join(f"{p.role} {p.name!r} is located in {p.country}" for p in elsewhere)}'
         )
         return draft
     draft.condition(
@@ -321,7 +321,9 @@ def _acm(case: Case, reqs: list[Requirement]) -> _Draft | None:
         if c["id"] == "production_use" and uses and set(uses) <= operational:
             draft.condition(c["text"], False)
         elif c["id"] == "ultimately_outside" and in_d5:
-            draft.condition(f"{c['text']} ({', '.join(f'{p.role} {p.name!r} is in {p.country}' for p in in_d5)})", False)
+            draft.condition(
+                f"{c['text']} ({', '.join(f'{p.role} {p.name!r} is in {p.country}' for p in in_d5)})", False
+            )
         else:
             draft.condition(c["text"], None)
     return _finish(case, draft, reqs)

@@ -146,7 +146,9 @@ def review_policy(case: Case, *, headquartered: Tri = None) -> str | None:
             supp5_scope = {"countries": (supp5 or {}).get("countries", [])}
             # (iii)(A)(2): "to or within destinations listed in paragraph (a) ... or to entities headquartered
             # in, or whose ultimate parent company is headquartered in, a destination listed in paragraph (a)"
-            tier1 = any_of([destinations.in_scope(case.destination, supp5_scope, case.on), _all_hq_in(case, supp5_scope)])
+            tier1 = any_of(
+                [destinations.in_scope(case.destination, supp5_scope, case.on), _all_hq_in(case, supp5_scope)]
+            )
             allocation = f"{approval} up to the per-country allocation of 790,000,000 TPP (2025-2027), then denial"
             other = _either(
                 tier1, approval, allocation, "the end user is headquartered in a Supplement No. 5 (a) destination"

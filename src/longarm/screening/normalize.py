@@ -524,7 +524,11 @@ def split_aliases(text: str) -> list[str]:
 def _qualifier(text: str) -> bool:
     """A parenthesis that qualifies the name rather than naming it: a number or a place
     ("CETC 13", "(Shanghai)")."""
+    if _LEAD_MARK.match(text):
+        return False  # "(formerly ...)", "(ex-...)": another name
     words = names_data.fold_ascii(text).split()
+    if len(words) > 3:
+        return False
     return any(w.isdigit() for w in words) or bool(words) and all(w in PLACES for w in words)
 
 
