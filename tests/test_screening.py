@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from longarm.screening.match import THRESHOLD, index_for, match, screen
+from longarm.screening.match import CANDIDATES, THRESHOLD, index_for, match, screen
 from longarm.screening.normalize import MAX_CHARS, names, normalize
 
 EVAL = Path(__file__).parent / "data" / "screening_eval.csv"
@@ -39,6 +39,10 @@ def el_huawei(hits):
         ("Hua Wei Technologies Co., Ltd.", None),
         ("HUAWEI TECH CO LTD", None),
         ("Huawei Technoligies Co Ltd", None),
+        ("Huawei Technologies Co., Ltd., Shenzhen, Guangdong, China", "CN"),  # an address after the name
+        ("huawei technologies co ltd shenzhen branch", None),
+        ("Huawei Technologies Co., Ltd. (China)", None),
+        ("Huawei/Technologies", None),
     ],
 )
 def test_huawei_written_any_way_finds_its_entity_list_entry(query, country):
@@ -61,6 +65,11 @@ def test_rare_company_words_alone_are_found(word, at_least):
     hits = screen(word)
     assert len(hits) >= at_least
     assert all(word.casefold() in (m.matched_name + " " + " ".join(m.entry.alt_names)).casefold() for m in hits)
+
+
+@pytest.mark.parametrize("query", ["中芯国际集成电路制造有限公司", "中芯國際集成電路製造有限公司", "SMIC"])
+def test_smic_in_chinese_or_by_its_acronym(query):
+    assert any(m.entry.name.casefold().startswith("semiconductor manufacturing international") for m in screen(query))
 
 
 def test_hisilicon_inside_parentheses_is_a_name_of_its_own():
@@ -117,6 +126,8 @@ def test_hard_negatives_differ(a, b):
         ("Star Third", "Star 3"),
         ("ＳＴＡＲ　３", "Star 3"),
         ("DAWN ２", "DAWN II"),
+        ("CETC Research Institute XXXVIII", "CETC Research Institute 38"),
+        ("CLOUD NINE NO. Four LEASING COMPANY LIMITED", "CLOUD NINE NO. 4 LEASING COMPANY LIMITED"),
         ("中国电子科技集团公司第十四研究所", "China Electronics Technology Group Corporation 14th Research Institute"),
     ],
 )
@@ -136,6 +147,7 @@ def test_numbers_written_any_way_agree(a, b):
         ("ソニー株式会社", "Sony KK"),
         ("KHOLTSVUD Obshchestvo s Ogranichennoy Otvetstvennostyu", "KHOLTSVUD OOO"),
         ("ROSHAN TRAADING COMLANY", "ROSHAN TRADING COMPANY"),  # a typo in the legal form too
+        ("CONG TY TNHH INAND INDUSTRIES", "INAND INDUSTRIES COMPANY LIMITED"),
         ("JOINT STOCK COMaANY BIZNES PROYEKT", "JOINT STOCK COMPANY BIZNES PROYEKT"),
     ],
 )
@@ -278,6 +290,13 @@ def test_pinyin_and_hangul_are_one_syllable_per_token():
     assert normalize("トヨタ").tokens == ("toyota",)
 
 
+def test_names_that_look_like_roman_numerals_stay_names():
+    assert normalize("Xi Jinping").tokens == ("xi", "jinping")
+    assert normalize("Li Wei", "person").tokens == ("li", "wei")
+    assert normalize("Mix Trading").tokens[0] == "mix"
+    assert not match("Star II", "Star XI").match
+
+
 def test_no_over_normalisation():
     assert normalize("Star").tokens != normalize("Stars").tokens
     assert not match("Stars Trading", "Star Trading").value == 1.0
@@ -317,7 +336,7 @@ def test_type_narrows_the_entries():
 def test_candidates_come_from_the_index_not_a_scan():
     idx = index_for()
     ids = idx.candidates(normalize("Huawei Technologies Shenzhen Trading"))
-    assert 0 < len(ids) <= 40 < len(idx.entry_of)
+    assert 0 < len(ids) <= CANDIDATES + CANDIDATES // 2 < len(idx.entry_of)
 
 
 @pytest.mark.parametrize(

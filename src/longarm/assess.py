@@ -105,6 +105,9 @@ def _decide(case: Case) -> Determination:
         )
     else:
         reqs.append(licensing.embargo(case))
+        sanctions = licensing.russia_belarus(case)
+        if sanctions is not None:
+            reqs.append(sanctions)
         reqs.append(licensing.rs_advanced_computing(case, case.posture))
         reqs.append(licensing.rs_hbm(case, case.posture))
         reqs.append(licensing.headquarters(case, case.posture))

@@ -26,7 +26,6 @@ def serve(
         Optional[str],
         typer.Option("--proxy", help="address of a reverse proxy whose X-Forwarded-* headers to trust"),
     ] = None,
-    root_path: Annotated[str, typer.Option("--root-path", help="URL prefix when served under a sub-path")] = "",
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="the proxy serves HTTPS")] = False,
 ) -> None:
     """The REST API (/v1, OpenAPI at /openapi.json, docs at /docs) and the web app on the embedded store."""
@@ -53,7 +52,6 @@ def serve(
         workers=workers,
         proxy_headers=proxy is not None,
         forwarded_allow_ips=proxy,
-        root_path=root_path,
         log_level="warning",
         access_log=False,
     )

@@ -427,6 +427,40 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
     if items != "all" and not any(case.eccn.upper().startswith(i) for i in items):
         return _not_needed(entry["citation"], f"{use} end-use control does not reach {case.eccn}", "end use", "end_use")
     inside = destinations.in_scope(case.destination, entry["destinations"], case.on)
+    uses = case.tx.end_uses
+    if inside is False and uses and use in uses:
+        # the control turns on where the end use is ("a 'supercomputer' located in or destined to", "a
+        # 'facility' located in"), not on the destination of this export
+        where = destinations.describe(entry["destinations"])
+        there = [
+            p
+            for p in case.tx.parties
+            if p.role in ("end_user", "ultimate_consignee")
+            and p.country
+            and destinations.in_scope(destinations.treated_as(p.country, case.on), entry["destinations"], case.on)
+        ]
+        return Requirement(
+            Step(
+                True if there else None,
+                entry["citation"],
+                f"{use.replace('_', ' ')} end use declared; the export goes to {case.destination}, outside {where}, "
+                + (
+                    f"but {', '.join(f'{p.role} {p.name!r} is in {p.country}' for p in there)}"
+                    if there
+                    else f"and whether the end use is located in or destined to {where} is not known"
+                )
+                + f". {entry['text']} ({params.cite(entry)})",
+                None
+                if there
+                else f"Is the {use.replace('_', ' ')} end use located in or destined to {where}? (end_uses)",
+            ),
+            "end use",
+            (review_policy_744_23(case) if entry["citation"].startswith("15 CFR 744.23") else None)
+            or "review policy not in the bundled sources"
+            if there
+            else None,
+            "end_use",
+        )
     if inside is False:
         return _not_needed(
             entry["citation"],
@@ -434,7 +468,6 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
             "end use",
             "end_use",
         )
-    uses = case.tx.end_uses
     value: Tri = None if uses is None else use in uses
     if value and inside is None:
         return Requirement(
@@ -523,6 +556,53 @@ def embargo(case: Case) -> Requirement:
         ),
         "embargo",
         "policy of denial (part 746; not in the bundled sources)" if hit else None,
+        "embargo",
+    )
+
+
+@rule(
+    "746.8 Russia/Belarus",
+    "15 CFR 746.8",
+    area="license requirements",
+    reads=((FILE, "sanctions_russia_belarus"),),
+)
+def russia_belarus(case: Case) -> Requirement | None:
+    """Sanctions against Russia and Belarus: "additional license requirements for items listed in any ECCN on
+    the CCL" (Country Chart footnote 6; 746.8(a)(1)), Categories 3-9 from 2022-02-24, every category from
+    2022-04-08; a part 746 requirement, which no License Exception of part 740 here overcomes."""
+    entry = case.in_force(FILE, "sanctions_russia_belarus")
+    if entry is None:
+        return None
+    where: Tri = (
+        True
+        if case.destination in entry["countries"]
+        else None
+        if case.destination in entry.get("unknown_countries", ())
+        else False
+    )
+    if where is False:
+        return None
+    eccn = case.eccn.upper()
+    question = None
+    if eccn == "EAR99":
+        value: Tri = None
+        what = (
+            "an EAR99 item is reached only where the supplements to part 746 list it (by HTS code), and they are "
+            "not in the bundled sources"
+        )
+        question = "Is the EAR99 item listed in a supplement to part 746 (Russia and Belarus sanctions)? (item.eccn)"
+    elif eccn[:1].isdigit():
+        value = eccn[0] in entry["categories"]
+        what = f"{case.eccn} is in CCL Category {eccn[0]}" + ("" if value else ", not reached on this date")
+    else:
+        value, what = None, f"the ECCN is not known ({case.eccn})"
+    if where is None and value:
+        value = None
+        question = f"From which day in February or March 2022 did 746.8 reach {case.destination}? (as_of)"
+    return Requirement(
+        Step(value, entry["citation"], f"{case.destination}: {what}. {entry['text']} ({params.cite(entry)})", question),
+        "746.8",
+        "policy of denial, with certain limited exceptions (87 FR 12226)" if value else None,
         "embargo",
     )
 

@@ -337,8 +337,14 @@ class Index:
         size = len(merged)
         plain = self._plain
         limit = ONE_WORD_CANDIDATES if size == 1 else CANDIDATES
-        # best shared weight first; among equals, names of about the query's length
-        return heapq.nsmallest(limit, kept, key=lambda nid: (-acc[nid], abs(len(plain[nid][0]) - size)))
+        # best shared weight first (among equals, names of about the query's length); and the names
+        # the query holds most completely, which a query longer than them ("..., Shenzhen, China")
+        # would otherwise push out
+        best = heapq.nsmallest(limit, kept, key=lambda nid: (-acc[nid], abs(len(plain[nid][0]) - size)))
+        if len(kept) <= limit:
+            return best
+        held = heapq.nsmallest(limit // 2, kept, key=lambda nid: (-acc[nid] / (wc(nid) or 1.0), -acc[nid]))
+        return list(dict.fromkeys(best + held))
 
     def _members(self, ids: list[int]) -> frozenset[int]:
         key = id(ids)
@@ -495,7 +501,9 @@ def _fuzzy_merge(tokens: tuple[str, ...], other: tuple[str, ...], cross: str = "
             if len(cat) > max_len * (2 if cross else 1) or cat in others or (not cross and len(cat) not in near):
                 continue
             like = any(abs(len(u) - len(cat)) <= 2 and token_sim(cat, u) >= 0.85 for u in long_other)
-            if not like and cross:
+            if not like and cross == "hangul":  # syllables of a Korean name: their vowels are written
+                like = any(syllable_sim(cat, u) >= 0.85 for u in long_other)
+            elif not like and cross:
                 like = any(skeleton_sim(cat, u) >= 0.75 for u in long_other)
             if like and all(token_sim(t, u) < 0.9 for t in run for u in others):
                 if cross and any(skeleton_sim(t, u) >= 0.9 for t in run if len(t) >= 3 for u in others):
@@ -630,8 +638,10 @@ def score(
     ):
         rare = [ct[j] for i, j, s in strong if _rare(qt[i], ct[j], df) and (s == 1.0 or len(ct) > 1)]
         named_extra = [qt[i] for i in extra_q if not _generic(qt[i])]
-        if (rare and len(named_extra) <= 2 and (len(ct) >= 2 or len(ct[0]) >= 5)) or (
-            len(ct) >= 3 and all(qt[i] in PLACES for i in extra_q)
+        if (
+            (rare and len(named_extra) <= 2 and (len(ct) >= 2 or len(ct[0]) >= 5))
+            or (len(ct) >= 2 and all(qt[i] in PLACES for i in extra_q))
+            or (len(ct) >= 3 and not named_extra)  # a name of three words or more, with business words added
         ):
             value = max(value, THRESHOLD + 0.1 * base)
             notes.append(f"the whole listed name is in the query: {value:.2f}")

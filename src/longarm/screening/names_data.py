@@ -85,6 +85,8 @@ JURISDICTION = {
     "ad": "BG",
     "eood": "BG",
     "tov": "UA",
+    "tnhh": "VN",
+    "ctcp": "VN",
 }
 
 
@@ -202,6 +204,10 @@ _EXTRA_FORMS = [
     ("sp z o o", "sp z o o", "LLC"),
     ("spolka z o o", "sp z o o", "LLC"),
     ("sp z oo", "sp z o o", "LLC"),
+    ("cong ty tnhh", "tnhh", "LLC"),
+    ("tnhh", "tnhh", "LLC"),
+    ("cong ty co phan", "ctcp", "JSC"),
+    ("ctcp", "ctcp", "JSC"),
     ("spolka z oo", "sp z o o", "LLC"),
     ("spolka z ograniczona odpowiedzialnoscia", "sp z o o", "LLC"),
     ("bm", "bm", "LLC"),

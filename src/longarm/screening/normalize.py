@@ -106,6 +106,7 @@ CHINESE_BRANDS = {
     "寒武纪": " cambricon ",
     "中科曙光": " sugon ",
     "曙光": " dawning ",
+    "中芯国际集成电路制造": " semiconductor manufacturing international ",  # SMIC's full Chinese name
     "中芯国际": " semiconductor manufacturing international ",
     "中芯": " smic ",
     "旷视": " megvii ",
@@ -318,12 +319,21 @@ ABBREVIATIONS = {
     "und": "&",
 }
 STOP = {"the", "of", "&", "de", "la", "le", "du", "des", "der", "die", "das", "for", "an", "del", "al", "el"}
-ROMAN = {
-    r: str(i)
-    for i, r in enumerate(
-        "i ii iii iv v vi vii viii ix x _ xii xiii xiv xv xvi xvii xviii xix xx xxi xxii xxiii xxiv xxv".split(), 1
-    )
-}
+_ROMAN_RX = re.compile(r"^(?=[xvilc])(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$|^c$")
+_ROMAN_VALUES = {"c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
+
+
+def _roman(tok: str) -> str | None:
+    """A Roman numeral up to 100 (XXXVIII -> 38); "Xi", "Li", "Lv" are names and are left alone."""
+    if tok in ("xi", "li", "lv") or not _ROMAN_RX.match(tok):  # also syllables and names
+        return None
+    total = 0
+    for k, ch in enumerate(tok):
+        v = _ROMAN_VALUES[ch]
+        total += -v if k + 1 < len(tok) and _ROMAN_VALUES[tok[k + 1]] > v else v
+    return str(total) if total else None
+
+
 _MIXED = re.compile(r"^(?:[a-z]{2,}\d+|\d+[a-z]{3,})$")
 _ALNUM = re.compile(r"[a-z]+|\d+")
 # English words kept as written (not folded to a synonym from the many-language table), so that
@@ -625,7 +635,7 @@ def _normalize(
             tok = generic.get(tok, tok)
         if tok in STOP:
             continue
-        if tok == "no" and i + 1 < len(raw) and raw[i + 1].isdigit():
+        if tok in ("no", "nr", "number") and i + 1 < len(raw) and (raw[i + 1].isdigit() or raw[i + 1] in words):
             continue
         num = _number(tok, i, raw, type, words, script)
         if num is not None:
@@ -717,8 +727,17 @@ def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str,
     m = _ORDINAL.match(tok)
     if m:
         return str(int(m.group(1)))
-    if tok in ROMAN and i > 0 and type != "person" and script == "latin" and (len(tok) > 1 or i == len(raw) - 1):
-        return ROMAN[tok]
+    if (
+        i > 0
+        and script == "latin"
+        and (
+            tok in ("ii", "iii", "iv")  # a generation (John Smith III), for persons too
+            or (type != "person" and (len(tok) > 1 or (i == len(raw) - 1 and tok in "ivx")))
+        )
+    ):
+        value = _roman(tok)
+        if value:
+            return value
     return None
 
 

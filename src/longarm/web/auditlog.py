@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class AuditWriter:
             first = self.queue.get()
             batch = [] if first is None else [first]
             stop = first is None
-            while len(batch) < 2000:
+            while len(batch) < 200:  # small groups: the hashing holds the GIL, requests come first
                 try:
                     nxt = self.queue.get_nowait()
                 except queue.Empty:
@@ -53,6 +54,7 @@ class AuditWriter:
                 try:
                     store = store or Store(self.store)
                     store.append(kind, records)
+                    time.sleep(0.001)  # let the request threads run between groups
                 except Exception as e:  # never lose the server over the log; say so loudly
                     print(f"longarm serve: audit log not written ({len(records)} {kind} records): {e}", file=sys.stderr)
                     store = None
