@@ -22,6 +22,9 @@ def screen(
         Optional[Path], typer.Option("--file", help="CSV with columns name, optional country and type")
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="with --file: write the JSON lines here")] = None,
+    foreign: Annotated[
+        bool, typer.Option("--foreign", help="also search China's lists (informational; `foreign_matches`)")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Matches of one name (or of every name in --file) against the restricted-party lists in service, best first."""
@@ -40,6 +43,10 @@ def screen(
     if name is None:
         raise InputError(Problem("NAME", "give a name (or --file NAMES.csv)"))
     result = service.screen_name(name, country_option(country), type)
+    if foreign:
+        from longarm import foreign_law
+
+        result["foreign_matches"] = foreign_law.screen(name)
     audit("screen", name, result)
     if as_json:
         emit(result)
@@ -53,6 +60,11 @@ def screen(
         if m["license_requirement"]:
             typer.echo(f"        license requirement: {m['license_requirement']}; policy: {m['license_policy']}")
         typer.echo(f"        why: {m['explanation']}")
+    for m in result.get("foreign_matches", []):
+        typer.echo(
+            f"  {m['score']:.2f}  {m['jurisdiction']} {m['list']} (informational): {m['matched_name']}"
+            f" — {m['status']} on {m['as_of_source']}; {m['citation']}"
+        )
 
 
 @app.command()

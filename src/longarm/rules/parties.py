@@ -19,7 +19,7 @@ def screen_parties(tx: Transaction) -> tuple[list[ScreeningHit], list[Citation],
     if tx.as_of > listed_by:
         warnings.append(f"screening used {lst.version}; list changes after that date are not known to longarm")
     for i, party in enumerate(tx.parties):
-        matches = match.screen(party.name, party.country, lst)
+        matches = match.screen(party.name, party.country, lst, type=party.type)
         if not matches:
             findings.append(
                 Citation(
