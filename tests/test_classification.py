@@ -296,6 +296,88 @@ def test_foundry_presumption_dates():
     assert foundry(d("2025-01-31"), **big).eccn == "3A090.a"
 
 
+# Who is an "authorized" IC designer (Note 1 a.(2)-(3) to 3A090.a). eCFR 2026-07-23: "(2) Prior to
+# December 31, 2026, authorized integrated circuit designers include all integrated circuit designers:
+# (i) Headquartered in Taiwan or ... A:1 or A:5 ...; and (ii) That have agreed to submit applicable
+# information described in § 743.9(b) ..." and "(3) After December 31, 2026, ... [also] has submitted an
+# application to become an approved integrated circuit designer". FR Doc 2026-06851 (effective
+# 2026-04-07, secondary) moved the date there from April 13, 2026 (secondary).
+APPROVED = {"name": "Designer Inc", "approved_or_authorized": True}
+
+
+def _designer_reason(r):
+    (text,) = [c.text for c in r.reasons if "Note 1 to 3A090.a" in c.citation]
+    return text
+
+
+@pytest.mark.parametrize(
+    "on,expected",
+    [
+        ("2026-04-06", "'authorized' before 2026-04-13"),  # the January 2025 date
+        ("2026-04-07", "'authorized' before 2026-12-31"),  # FR Doc 2026-06851 in force
+        ("2026-04-13", "'authorized' before 2026-12-31"),  # the old date no longer ends anything
+        ("2026-12-30", "'authorized' before 2026-12-31"),
+        ("2027-01-01", "'authorized' after 2026-12-31: only such a designer that has also applied"),
+    ],
+)
+def test_authorized_designer_definition_by_date(on, expected):
+    r = foundry(d(on), designer=APPROVED, transistor_count=50_000_000_000)
+    assert r.eccn == "3A991.p"  # the designer's attestation overcomes the presumption
+    text = _designer_reason(r)
+    assert expected in text
+    assert ("FR Doc 2026-06851" in text) == (on != "2026-04-06")
+    assert not any("not on 2026-12-31" in w for w in r.warnings)
+
+
+def test_authorized_designer_on_december_31_2026_is_not_stated():
+    r = foundry(d("2026-12-31"), designer=APPROVED, transistor_count=50_000_000_000)
+    assert r.eccn == "3A991.p"  # the given standing is used, with a warning naming the field
+    assert "'authorized' on 2026-12-31: not stated" in _designer_reason(r)
+    (w,) = [w for w in r.warnings if "not on 2026-12-31" in w]
+    assert "item.designer.approved_or_authorized" in w and "Supp. No. 6 to part 740" in w
+    # where the designer does not decide (not authorized; or the count already overcomes), no warning
+    assert not any("not on 2026-12-31" in w for w in foundry(d("2026-12-31"), transistor_count=50_000_000_000).warnings)
+    r = foundry(d("2026-12-31"), designer={"name": "D", "approved_or_authorized": False}, transistor_count=5 * 10**10)
+    assert r.eccn == "3A090.a" and not any("not on 2026-12-31" in w for w in r.warnings)
+
+
+def test_designer_standing_before_the_note_existed_is_not_described():
+    r = foundry(d("2025-01-15"), designer=APPROVED, transistor_count=50_000_000_000)
+    assert not any("Note 1 to 3A090.a" in c.citation for c in r.reasons)
+
+
+# October 7, 2022 IFR (FR Doc 2022-21658, DATES): "Effective on October 7, 2022, are the following
+# instructions: 7 (Sec. 740.2), 9 (Sec. 740.10), 11 (Sec. 742.6), 17 (Sec. 744.23), and 25 (supplement
+# no. 1 to part 774)." The CCL entries and their license requirement take effect on October 7, not on
+# the rule's later October 12/21 dates (which belong to other instructions).
+@pytest.mark.parametrize("on", ["2022-10-07", "2022-10-12", "2022-10-20", "2022-10-21"])
+def test_october_2022_classification_in_force_from_october_7(on):
+    assert eccn(d(on), tpp=20000, bidirectional_transfer_rate_gbs=900) == "3A090.a"
+    assert eccn(d(on), type="computer", contains=[Contained(tpp=20000)]) != "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize("on,required", [("2022-10-06", None), ("2022-10-07", True), ("2022-10-12", True)])
+def test_october_2022_license_requirement_from_october_7(on, required):
+    from longarm.assess import assess
+    from longarm.model import Transaction
+
+    tx = Transaction(
+        as_of=on,
+        activity="export",
+        from_country="US",
+        to_country="CN",
+        item={"type": "ic", "tpp": 20000, "bidirectional_transfer_rate_gbs": 900},
+        parties=[{"role": "end_user", "name": "Example Cloud Computing Co., Ltd.", "country": "CN"}],
+    )
+    r = assess(tx)
+    assert r.license_required is required
+    assert r.outcome == ("LICENSE_REQUIRED" if required else "UNDETERMINED")
+
+
+def test_october_2022_classification_not_before_october_7():
+    assert eccn(d("2022-10-06"), type="computer", contains=[Contained(tpp=20000)]) == "UNCLASSIFIED"
+
+
 def test_3a991p_needs_8_tops_or_150_gbs():
     r = classify(
         Item(units=[{"tops": 7.99, "bit_length": 8}], datacenter=True, bidirectional_transfer_rate_gbs=149), V2023

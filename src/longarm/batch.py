@@ -282,6 +282,7 @@ class Task:
 
 _CACHE: dict[str, Any] = {"context": None, "decided": {}, "hits": {}}
 CACHE_LIMIT = 30_000
+RECYCLE_PARTITIONS = 40  # 1,000,000 rows at the default partition size
 WORKER_ENV = {"POLARS_MAX_THREADS": "1", "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}
 
 
@@ -929,28 +930,25 @@ def _worker_init(parent: int) -> None:
 
 
 class _LocalEngine:
-    """Worker processes on this machine (spawned, so they share no state with the parent)."""
+    """Worker processes on this machine (spawned, so they share no state with the parent). Each
+    worker is replaced after RECYCLE_PARTITIONS partitions: whatever caches grow inside `assess`
+    and the matcher, a worker's memory stays bounded."""
 
     def __init__(self, workers: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self.pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
-        )
         # each worker's work is one thread: no thread pools or malloc arenas per core
-        saved = {k: os.environ.get(k) for k in WORKER_ENV}
+        self.saved_env = {k: os.environ.get(k) for k in WORKER_ENV}
         os.environ.update(WORKER_ENV)
-        try:
-            for f in [self.pool.submit(int) for _ in range(workers)]:  # start the workers with that environment
-                f.result()
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        self.pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+            max_tasks_per_child=RECYCLE_PARTITIONS,
+        )
 
     def submit(self, task: Task) -> Any:
         return self.pool.submit(decide_partition, task)
@@ -961,11 +959,18 @@ class _LocalEngine:
         return list(wait(pending, return_when=FIRST_COMPLETED).done)
 
     def close(self, failed: bool) -> None:
-        if failed:
-            for p in list((self.pool._processes or {}).values()):
-                with contextlib.suppress(Exception):
-                    p.kill()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            if failed:
+                for p in list((self.pool._processes or {}).values()):
+                    with contextlib.suppress(Exception):
+                        p.kill()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            for k, v in self.saved_env.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 class _InlineEngine:

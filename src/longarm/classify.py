@@ -309,6 +309,9 @@ def _foundry(
         meets_3a090a=meets,
     )
     check = cls.foundry_presumption(facts, on, {**entry["params"], **entry})
+    _, undated = cls.authorized_designer(on)
+    if undated and facts.designer_approved and role in (None, "front_end_fabricator", "osat"):
+        warnings.append(undated)  # the designer's standing may be what overcomes the presumption
     compliance = entry.get("compliance")
     if compliance and on < compliance:
         res.checks.append(

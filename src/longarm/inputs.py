@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +232,8 @@ def parse_document(text: str, where: str = "input") -> Any:
     except yaml.YAMLError as e:
         raise InputError(Problem("FILE", f"{where}: neither JSON nor YAML: {str(e).splitlines()[0]}")) from None
     except ValueError as e:  # a YAML scalar Python cannot hold (e.g. an integer of 5,000 digits)
-        raise InputError(Problem("FILE", f"{where}: {e}")) from None
+        why = "a number of more than 4,300 digits" if "digits" in str(e) else str(e)
+        raise InputError(Problem("FILE", f"{where}: holds {why}; no field takes such a value")) from None
     finally:
         loader.dispose()
     raise InputError(dups)
@@ -273,8 +275,92 @@ def limit_problems(data: Any) -> list[Problem]:
     return sorted(out, key=lambda p: p.field)
 
 
-def transaction(data: Any) -> Transaction:
-    """Validate a parsed document as a Transaction; every invalid field is reported."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Country Groups of 15 CFR 740 Supp. 1
+_GROUPS = frozenset({"A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2"})
+_ECCN_PREFIX = re.compile(r"\d[A-E]\d{3}")
+
+
+def _dates(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with its ISO date strings (YYYY-MM-DD exactly) read as dates, for strict validation;
+    anything else is left for validation to refuse by field."""
+
+    def day(value: Any) -> Any:
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+
+    out = dict(data)
+    if "as_of" in out:
+        out["as_of"] = day(out["as_of"])
+    exporter = out.get("exporter")
+    if isinstance(exporter, dict) and isinstance(exporter.get("is_informed"), list):
+        letters = [
+            {**letter, "date": day(letter["date"])} if isinstance(letter, dict) and "date" in letter else letter
+            for letter in exporter["is_informed"]
+        ]
+        out["exporter"] = {**exporter, "is_informed": letters}
+    return out
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+def fact_problems(tx: Transaction) -> list[Problem]:
+    """Values the model accepts that would be silently ignored by the rules: a letter whose
+    destinations or items match nothing (`cn`, `NVIDIA-H20`, a typo), a blank name or citation,
+    an empty catalogue id, a letter dated outside 2000-2099."""
+    from longarm import catalog
+    from longarm.model import EARLIEST_DATE, LATEST_DATE, country_code
+
+    out: list[Problem] = []
+    if tx.item.catalog_id is not None and not tx.item.catalog_id.strip():
+        out.append(Problem("item.catalog_id", "must not be empty (leave it out when the item is not in the catalogue)"))
+    if _blank(tx.exporter.name):
+        out.append(Problem("exporter.name", "must not be blank (leave it out when unknown)"))
+    ids = set(catalog.chips())
+    for i, letter in enumerate(tx.exporter.is_informed or []):
+        where = f"exporter.is_informed[{i}]"
+        if _blank(letter.citation):
+            out.append(Problem(f"{where}.citation", "must not be blank"))
+        if not EARLIEST_DATE <= letter.date <= LATEST_DATE:
+            out.append(Problem(f"{where}.date", f"must be from {EARLIEST_DATE} to {LATEST_DATE}"))
+        for j, d in enumerate(letter.destinations):
+            if d in _GROUPS:
+                continue
+            try:
+                ok = country_code(d) == d
+            except ValueError:
+                ok = False
+            if not ok:
+                out.append(
+                    Problem(
+                        f"{where}.destinations[{j}]",
+                        f"{d!r} is neither an ISO 3166-1 alpha-2 code in capitals (CN) nor a Country Group (D:5)",
+                    )
+                )
+        for j, item in enumerate(letter.items):
+            if item not in ids and not _ECCN_PREFIX.match(item):
+                out.append(
+                    Problem(
+                        f"{where}.items[{j}]",
+                        f"{item!r} is neither a catalogue id (`longarm chips`) nor an ECCN prefix in capitals (3A090)",
+                    )
+                )
+    return out
+
+
+def transaction(data: Any, strict: bool = False) -> Transaction:
+    """Validate a parsed document as a Transaction; every invalid field is reported.
+
+    `strict` (what the command line uses): a value must have its field's type as written, never
+    converted (`"15832"`, `true` or `0` for a number or a yes/no is refused: `tpp: true` would
+    otherwise read as a TPP of 1), dates are YYYY-MM-DD exactly, and facts that the rules would
+    silently ignore (`fact_problems`) are refused."""
     from pydantic import ValidationError
 
     from longarm.model import Transaction
@@ -285,6 +371,9 @@ def transaction(data: Any) -> Transaction:
     if too_big:
         raise InputError(too_big)
     try:
-        return Transaction.model_validate(data)
+        tx = Transaction.model_validate(_dates(data), strict=True) if strict else Transaction.model_validate(data)
     except ValidationError as e:
         raise InputError(problems_of(e)) from None
+    if strict and (problems := fact_problems(tx)):
+        raise InputError(problems)
+    return tx

@@ -128,7 +128,12 @@ class Break:
 def parse_anchor(text: str) -> tuple[int, str]:
     """`COUNT:HASH` as printed by `audit anchor`, or InputError naming --expect."""
     count, _, h = text.strip().partition(":")
-    if not count.isdigit() or len(h) != 64 or any(c not in "0123456789abcdef" for c in h):
+    if (
+        not (count.isascii() and count.isdigit())
+        or len(count) > 18  # SQLite's integers: a count beyond them was never printed by `anchor`
+        or len(h) != 64
+        or any(c not in "0123456789abcdef" for c in h)
+    ):
         raise InputError(Problem("--expect", f"{text!r} is not a head printed by `longarm audit anchor` (COUNT:HASH)"))
     return int(count), h
 

@@ -18,7 +18,7 @@ def assess(
     """Decide one transaction: subject to the EAR? license required? exception? General Prohibition 10?"""
     from longarm.assess import assess as run
 
-    tx = inputs.transaction(inputs.read_document(file))
+    tx = inputs.transaction(inputs.read_document(file), strict=True)
     d = run(tx)
     audit(
         "assess",

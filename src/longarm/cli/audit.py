@@ -111,7 +111,7 @@ def audit_anchor(store: StoreOption = None) -> None:
 @audit_app.command("show")
 def audit_show(
     store: StoreOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000_000)] = 20,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The most recent audit records (control characters in stored names are shown escaped)."""
@@ -134,6 +134,9 @@ def audit_export(
     store: StoreOption = None,
 ) -> None:
     """Every audit record, with its hashes and MACs, as JSON Lines (written whole or not at all)."""
+    from longarm.store import default_path
+
+    _refuse_output(out, store or default_path())
     recs = _records(store)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
@@ -148,3 +151,15 @@ def audit_export(
             Problem("--out", f"cannot write {out}: {e.strerror}; check the folder exists and is writable")
         ) from None
     typer.echo(f"wrote {len(recs):,} records to {out}", err=True)
+
+
+def _refuse_output(out: Path, store: Path) -> None:
+    """An export must never replace the store it reads (also through a link) nor a device, pipe
+    or folder: the rename that publishes the file would destroy it."""
+    if not out.exists():
+        return
+    if not out.is_file():
+        raise InputError(Problem("--out", f"{out} exists and is not a regular file; give a new file name"))
+    with suppress(OSError):
+        if store.exists() and os.path.samefile(out, store):
+            raise InputError(Problem("--out", f"{out} is the store being exported; give another file name"))

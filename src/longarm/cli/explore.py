@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -137,6 +138,10 @@ def timeline(
             raise InputError(Problem("--plot", f"{str(plot)!r}: the file name must end in .png, .svg or .pdf"))
         if not plot.parent.is_dir():
             raise InputError(Problem("--plot", f"{str(plot.parent)!r} is not a directory"))
+        if plot.exists() and not plot.is_file():
+            raise InputError(Problem("--plot", f"{str(plot)!r} exists and is not a regular file"))
+        if not os.access(plot.parent, os.W_OK | os.X_OK):
+            raise InputError(Problem("--plot", f"folder {str(plot.parent)!r} is not writable"))
     data = tl.timeline(start)
     if plot is not None:
         tl.plot(data, plot)

@@ -104,6 +104,8 @@ def _contained(text: str) -> dict[str, Any]:
     chip_id, sep, count = text.partition(":")
     if sep and not count.strip().isdigit():
         raise InputError(Problem("--contains", f"{text!r}: the count after ':' must be a whole number (ID:COUNT)"))
+    if sep and len(count.strip()) > 9:
+        raise InputError(Problem("--contains", f"{text[:40]!r}...: the count must be at most 999,999,999"))
     catalog.get(chip_id.strip(), "--contains")
     return {"catalog_id": chip_id.strip(), "count": int(count) if sep else 1}
 
@@ -146,7 +148,11 @@ def chips(
     if plot is not None:
         from longarm.plot import plot as draw
 
-        typer.echo(f"wrote {draw(plot, on)}")
+        written = draw(plot, on)
+        if as_json:
+            emit({"as_of": on.isoformat(), "plot": str(written)})
+        else:
+            typer.echo(f"wrote {written}")
         return
     if compare:
         wanted = list(compare) + list(ids or [])

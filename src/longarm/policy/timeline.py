@@ -5,10 +5,12 @@ export to China) as markers."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
 from longarm import params
+from longarm.errors import InputError, Problem
 from longarm.policy import catalogue
 from longarm.policy.diff import KIND_OF_FILE, _dated
 
@@ -233,5 +235,13 @@ def plot(data: dict[str, Any], path: Path) -> None:
     ax.set_xlim(mdates.date2num(since) - 10, mdates.date2num(until) + 10)
     fig.tight_layout()
     fig.subplots_adjust(left=max(fig.subplotpars.left, 0.24))
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    # written beside the target and renamed: an existing chart is never left half-written
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        fig.savefig(tmp, dpi=130)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")) from None
+    finally:
+        plt.close(fig)

@@ -160,6 +160,9 @@ def parse_sets(texts: list[str], field: str = "--set") -> dict[str, Setting]:
             if not math.isfinite(number) or number < 0:
                 problems.append(Problem(field, f"{key}: must be a finite number >= 0"))
                 continue
+            if key in out:  # the last would win silently, like a key given twice in a file
+                problems.append(Problem(field, f"{key}: given more than once"))
+                continue
             out[key] = int(number) if number.is_integer() else number
             continue
         try:

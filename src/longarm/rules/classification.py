@@ -270,11 +270,40 @@ def transistor_threshold(on: dt.date, p: dict[str, Any]) -> tuple[float, float |
     return base, higher
 
 
+def authorized_designer(on: dt.date) -> tuple[str, str | None]:
+    """Who is an "authorized" IC designer on `on` (Note 1 a.(2)-(3) to 3A090.a), and a warning for the
+    day the Note does not name: it speaks of dates "prior to" and "after" its date, not of the date itself."""
+    entry = params.in_force(FILE, "authorized_designer", on)
+    if entry is None:
+        return "", None
+    until: dt.date = entry["params"]["until"]
+    cite = params.cite(entry)
+    if on < until:
+        return (
+            f"'authorized' before {until}: a designer headquartered in Taiwan or A:1/A:5, neither located in nor "
+            f"with an ultimate parent headquartered in Macau or D:5, that agreed to report under 743.9(b) "
+            f"(Note 1 a.(2), {cite})",
+            None,
+        )
+    if on > until:
+        return (
+            f"'authorized' after {until}: only such a designer that has also applied to become an approved "
+            f"designer, and for 180 days from its application (Note 1 a.(3), {cite})",
+            None,
+        )
+    return (
+        f"'authorized' on {until}: not stated (Note 1 a.(2) covers dates prior to it, a.(3) dates after it; {cite})",
+        f"Note 1 to 3A090.a defines 'authorized' IC designers prior to {until} and after {until}, not on {until} "
+        "itself: item.designer.approved_or_authorized is taken as given, but a designer that is authorized and "
+        "not approved (Supp. No. 6 to part 740) has no stated standing on this date",
+    )
+
+
 @rule(
     "foundry presumption",
     CCL + "3A090, Note 1 to 3A090.a",
     area="classification",
-    reads=((FILE, "foundry_presumption"),),
+    reads=((FILE, "foundry_presumption"), (FILE, "authorized_designer")),
 )
 def foundry_presumption(f: FoundryFacts, on: dt.date, p: dict[str, Any]) -> Check:
     """ "When a “front-end fabricator” or “OSAT” company is seeking to export, reexport, or transfer
@@ -317,8 +346,11 @@ def foundry_presumption(f: FoundryFacts, on: dt.date, p: dict[str, Any]) -> Chec
     designer_text = {True: "approved or authorized", False: "not approved or authorized", None: "unknown"}[
         f.designer_approved
     ]
+    authorized, _ = authorized_designer(on)
     how = (
-        f"designer {designer_text} (attestation of TPP and performance density, taken as the figures given); "
+        f"designer {designer_text} (attestation of TPP and performance density, taken as the figures given"
+        + (f"; {authorized}" if authorized and f.designer_approved is not False else "")
+        + "); "
         f"aggregated approximated transistor count {count_text} vs {limit}, "
         "attested by the fabricator (die packaged outside Macau and D:5) or an approved OSAT"
     )

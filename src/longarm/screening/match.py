@@ -30,7 +30,10 @@ import heapq
 import marshal
 import math
 import os
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,7 +155,7 @@ class Index:
         self._total = len(self.entry_of)
         self.idf: dict[str, float] = {}  # rarity weights, computed when first asked for
         self.max_idf = math.log(1 + self._total)
-        self._deletes: dict[str, list[str]] | None = None
+        self._deletes: dict[str, list[str]] | _Deletes | None = None
         self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
         self._screened: dict[tuple[str, str | None], list[Match]] = {}
@@ -163,14 +166,15 @@ class Index:
         self._personal: dict[str, bool] = {}
 
     @property
-    def deletes(self) -> dict[str, list[str]]:
+    def deletes(self) -> dict[str, list[str]] | _Deletes:
         """Each indexed word of four letters or more under each of its one-letter deletions
-        (a symmetric-delete typo index); built on the first typo lookup."""
+        (a symmetric-delete typo index); built on the first typo lookup, and restored from the
+        cache in its packed form, which decodes only the entries a lookup reads."""
         if self._deletes is None:
             path = self.cache_path.with_suffix(".deletes.marshal") if self.cache_path else None
             try:
                 with bulk_load():
-                    self._deletes = marshal.loads(path.read_bytes()) if path else None
+                    self._deletes = _Deletes(*marshal.loads(path.read_bytes())) if path else None
             except (OSError, ValueError, EOFError, TypeError):
                 pass
             if self._deletes is None:
@@ -181,15 +185,21 @@ class Index:
                             table[t[:i] + t[i + 1 :]].append(t)
                 self._deletes = dict(table)
                 if path:
-                    _save(path, self._deletes)
+                    _save(path, _Deletes.pack(self._deletes))
         return self._deletes
 
     def state(self) -> tuple:  # type: ignore[type-arg]
-        """Plain data (marshal-able) from which the index is restored without re-normalising."""
-        return (self._plain, self.entry_of, self.raw, self.types, self.postings)
+        """Plain data (marshal-able) from which the index is restored without re-normalising: each
+        name as its own marshal blob and the posting lists packed in one array, so that a restore
+        makes a few large objects and a query decodes only the names and lists it touches."""
+        plain = self._plain.blobs if isinstance(self._plain, _Names) else [marshal.dumps(p) for p in self._plain]
+        postings = self.postings.packed if isinstance(self.postings, _Postings) else _pack(self.postings)
+        return (plain, self.entry_of, self.raw, self.types, postings)
 
     def _restore(self, state: tuple) -> None:  # type: ignore[type-arg]
-        self._plain, self.entry_of, self.raw, self.types, self.postings = state
+        plain, self.entry_of, self.raw, self.types, postings = state
+        self._plain = _Names(plain)  # type: ignore[assignment]
+        self.postings = _Postings(*postings)  # type: ignore[assignment]
         self._finish()
 
     def name(self, nid: int) -> Name:
@@ -769,6 +779,124 @@ def _align_initials(
                 used_c.update(js)
                 break
     return out
+
+
+def _pack(postings: dict[str, list[int]]) -> tuple[str, bytes, bytes]:
+    """Posting lists as (the terms sorted and joined by NUL, each term's end offset, all name ids)."""
+    terms = sorted(postings)
+    ends, ids = array("I"), array("I")
+    for t in terms:
+        ids.extend(postings[t])
+        ends.append(len(ids))
+    return "\0".join(terms), ends.tobytes(), ids.tobytes()
+
+
+class _Postings:
+    """The read side of a term -> name ids mapping over the packed cache form.
+
+    A term is found by bisection in the sorted terms; its list is decoded when first asked for and
+    then kept, so the same list object is returned every time (`Index._members` caches by identity).
+    """
+
+    def __init__(self, terms: str, ends: bytes, ids: bytes):
+        self.packed = (terms, ends, ids)
+        self._terms = terms.split("\0") if terms else []
+        self._ends = memoryview(ends).cast("I")
+        self._ids = memoryview(ids).cast("I")
+        self._lists: dict[str, list[int]] = {}
+
+    def _find(self, term: str) -> int:
+        i = bisect_left(self._terms, term)
+        return i if i < len(self._terms) and self._terms[i] == term else -1
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and (term in self._lists or self._find(term) >= 0)
+
+    def __getitem__(self, term: str) -> list[int]:
+        ids = self._lists.get(term)
+        if ids is None:
+            i = self._find(term)
+            if i < 0:
+                raise KeyError(term)
+            ids = self._lists[term] = self._ids[self._ends[i - 1] if i else 0 : self._ends[i]].tolist()
+        return ids
+
+    def get(self, term: str, default: list[int] | None = None) -> list[int] | None:
+        return self[term] if term in self else default
+
+    def keys(self) -> _Terms:
+        return _Terms(self)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+
+class _Terms:
+    """`postings.keys()` for `some_set & postings.keys()`: the members of the set that are terms."""
+
+    def __init__(self, postings: _Postings):
+        self._postings = postings
+
+    def __rand__(self, other: set[str]) -> set[str]:
+        return {t for t in other if t in self._postings}
+
+    __and__ = __rand__
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._postings
+
+
+class _Deletes:
+    """The typo table over its packed cache form: the deletions sorted and joined by NUL, and the
+    words under each, NUL-joined in one string, ending at the offsets in `ends`."""
+
+    def __init__(self, keys: str, ends: bytes, words: str):
+        self._keys = keys.split("\0") if keys else []
+        self._ends = memoryview(ends).cast("I")
+        self._words = words
+        if len(self._ends) != len(self._keys):
+            raise ValueError("damaged typo table")
+
+    @staticmethod
+    def pack(table: dict[str, list[str]]) -> tuple[str, bytes, str]:
+        keys = sorted(table)
+        ends, parts, at = array("I"), [], 0
+        for k in keys:
+            part = "\0".join(table[k])
+            parts.append(part)
+            at += len(part) + 1
+            ends.append(at)
+        return "\0".join(keys), ends.tobytes(), "\0".join(parts)
+
+    def get(self, key: str, default: tuple[str, ...] | list[str] = ()) -> list[str] | tuple[str, ...]:
+        i = bisect_left(self._keys, key)
+        if i == len(self._keys) or self._keys[i] != key:
+            return default
+        start = self._ends[i - 1] if i else 0
+        return self._words[start : self._ends[i] - 1].split("\0")
+
+
+class _Names:
+    """The plain names, each decoded from its marshal blob when first asked for."""
+
+    def __init__(self, blobs: list[bytes]):
+        self.blobs = blobs
+        self._cache: dict[int, tuple] = {}  # type: ignore[type-arg]
+
+    def __getitem__(self, nid: int) -> tuple:  # type: ignore[type-arg]
+        p = self._cache.get(nid)
+        if p is None:
+            p = self._cache[nid] = marshal.loads(self.blobs[nid])
+        return p
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __iter__(self) -> Iterator[tuple]:  # type: ignore[type-arg]
+        return (self[i] for i in range(len(self.blobs)))
 
 
 def cache_dir() -> Path:

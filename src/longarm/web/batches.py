@@ -253,6 +253,10 @@ def work(store: Path, parent: int | None = None) -> None:
         os.nice(19)  # interactive requests first
     except OSError:
         pass
+    try:  # the worker leads its own session: with autogroup scheduling, its group's share counts
+        Path("/proc/self/autogroup").write_text("19")
+    except OSError:
+        pass
     while parent is None or os.getppid() == parent:
         job_id = claim(store)
         if job_id is None:
