@@ -104,7 +104,11 @@ async def drive(client: Client, requests: list[bytes], rate: float, seconds: flo
     tasks = []
 
     async def one(i: int, due: float) -> None:
-        code = await client.send(requests[i % len(requests)])
+        try:
+            code = await asyncio.wait_for(client.send(requests[i % len(requests)]), 60)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
+            code = 0  # no answer within a minute, or the connection failed
+            client.pool.put_nowait(await asyncio.open_connection(client.host, client.port))
         latencies.append(time.perf_counter() - due)
         codes[code] = codes.get(code, 0) + 1
 

@@ -92,6 +92,7 @@ class Scratch:
         self.dir = Path(tempfile.mkdtemp(prefix="longarm-probe-"))
         self.home = self.dir / "home"
         self.home.mkdir()
+        self.locked: list[str] = []
 
     def write(self, name: str, content: bytes | str | dict[str, Any]) -> str:
         p = self.dir / name
@@ -102,6 +103,15 @@ class Scratch:
 
     def path(self, name: str) -> str:
         return str(self.dir / name)
+
+    def immutable(self, path: str) -> None:
+        """Make `path` unwritable even for root (`chattr +i`); undone by `release`."""
+        subprocess.run(["chattr", "+i", path], check=True, capture_output=True)
+        self.locked.append(path)
+
+    def release(self) -> None:
+        for path in self.locked:
+            subprocess.run(["chattr", "-i", path], capture_output=True)
 
 
 def not_nlr(proc: subprocess.CompletedProcess[bytes]) -> str | None:
@@ -224,7 +234,9 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         threading.Thread(target=writer, daemon=True).start()
 
     P(Probe("assess a FIFO fed a transaction", ["assess", fifo, "--json"], "ok", setup=feed_fifo, check=one_json))
-    big = s.write("big.json", b'{"as_of": "2024-06-01", "to_country": "CN", "item": {"name": "' + b"x" * (2 << 20) + b'"}}')
+    big = s.write(
+        "big.json", b'{"as_of": "2024-06-01", "to_country": "CN", "item": {"name": "' + b"x" * (2 << 20) + b'"}}'
+    )
     P(Probe("assess 2 MiB file", ["assess", big], "error", "FILE"))
     assess_doc("empty file", b"", "error", "input")
     assess_doc("whitespace only (a tab: not YAML)", b"  \n\t\n", "error", "FILE")
@@ -240,8 +252,7 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("YAML python tag", b"to_country: !!python/object/apply:os.system ['true']\n", "error", "FILE")
     assess_doc("YAML binary tag as name", b"to_country: CN\nitem: {name: !!binary aGVsbG8=}\n", "error", "item.name")
     laughs = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [{','.join('*' + p for _ in range(9))}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        f"{c}: &{c} [{','.join('*' + p for _ in range(9))}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
     assess_doc("YAML billion laughs", laughs.encode(), "error", "input")
     assess_doc("JSON nested 100,000 deep", b"[" * 100_000 + b"]" * 100_000, "error", "FILE")
@@ -260,7 +271,9 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("Latin-1 file", latin, "error", "UTF-8")
     assess_doc("CRLF YAML", b"as_of: 2024-06-01\r\nfrom_country: US\r\nto_country: CN\r\n", "ok", check=one_json)
     assess_doc("YAML with a tab indent", b"to_country: CN\nitem:\n\tname: x\n", "error", "FILE")
-    assess_doc("NUL byte in file", json.dumps(BASE).encode()[:10] + b"\0" + json.dumps(BASE).encode()[10:], "error", "FILE")
+    assess_doc(
+        "NUL byte in file", json.dumps(BASE).encode()[:10] + b"\0" + json.dumps(BASE).encode()[10:], "error", "FILE"
+    )
     assess_doc("JSON duplicate top-level key", b'{"to_country": "US", "to_country": "CN"}', "error", "to_country")
     assess_doc(
         "JSON duplicate nested key",
@@ -270,7 +283,9 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     )
     assess_doc("YAML duplicate key", b"to_country: US\nto_country: CN\n", "error", "to_country")
     assess_doc(
-        "YAML duplicate key in a party", b"to_country: CN\nparties:\n - {role: end_user, name: A, name: B}\n", "error",
+        "YAML duplicate key in a party",
+        b"to_country: CN\nparties:\n - {role: end_user, name: A, name: B}\n",
+        "error",
         "parties[0].name",
     )
     assess_doc("YAML merge key", b"base: &b {to_country: CN}\n<<: *b\n", "error", "base")
@@ -319,10 +334,23 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("item eccn EAR99 on an H100 to CN", tx(item__eccn="EAR99"), "ok", check=not_nlr)
     assess_doc("item eccn lower case", tx(item__eccn="3a090.a"), "either")
     no_cat = {"catalog_id": DEL}
-    for fld in ("tpp", "die_area_mm2", "bidirectional_transfer_rate_gbs", "memory_bandwidth_density",
-                "package_area_mm2", "process_node_nm"):
-        for label, value in (("string number", "15832"), ("text", "fast"), ("true", True), ("zero", 0),
-                             ("negative", -1), ("1e400 (inf)", 1e400), ("list", [1])):
+    for fld in (
+        "tpp",
+        "die_area_mm2",
+        "bidirectional_transfer_rate_gbs",
+        "memory_bandwidth_density",
+        "package_area_mm2",
+        "process_node_nm",
+    ):
+        for label, value in (
+            ("string number", "15832"),
+            ("text", "fast"),
+            ("true", True),
+            ("zero", 0),
+            ("negative", -1),
+            ("1e400 (inf)", 1e400),
+            ("list", [1]),
+        ):
             doc = tx(**{f"item__{k}": v for k, v in no_cat.items()}, **{f"item__{fld}": value})
             if fld != "tpp":
                 doc["item"]["tpp"] = 15832
@@ -332,31 +360,65 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("item.tpp Infinity (JSON)", b'{"to_country": "CN", "item": {"tpp": Infinity}}', "error", "item.tpp")
     assess_doc("item.tpp .nan (YAML)", b"to_country: CN\nitem: {tpp: .nan}\n", "error", "item.tpp")
     assess_doc("item.tpp .inf (YAML)", b"to_country: CN\nitem: {tpp: .inf}\n", "error", "item.tpp")
-    assess_doc("item.tpp 1e308", tx(item__catalog_id=DEL, item__tpp=1e308, item__die_area_mm2=1e-300), "either",
-               check=one_json)
-    assess_doc("item.tpp 5,000-digit integer (unparseable: names FILE)",
-               b'{"to_country": "CN", "item": {"tpp": ' + b"9" * 5000 + b"}}", "error", "4,300 digits")
-    assess_doc("item.tpp 400-digit integer", b'{"to_country": "CN", "item": {"tpp": ' + b"9" * 400 + b"}}",
-               "error", "item.tpp")
-    assess_doc("item.tpp 4799.9999 (just under)", tx(item__catalog_id=DEL, item__tpp=4799.9999,
-                                                     item__die_area_mm2=10000, item__datacenter=False), "ok",
-               check=one_json)
+    assess_doc(
+        "item.tpp 1e308", tx(item__catalog_id=DEL, item__tpp=1e308, item__die_area_mm2=1e-300), "either", check=one_json
+    )
+    assess_doc(
+        "item.tpp 5,000-digit integer (unparseable: names FILE)",
+        b'{"to_country": "CN", "item": {"tpp": ' + b"9" * 5000 + b"}}",
+        "error",
+        "4,300 digits",
+    )
+    assess_doc(
+        "item.tpp 400-digit integer", b'{"to_country": "CN", "item": {"tpp": ' + b"9" * 400 + b"}}", "error", "item.tpp"
+    )
+    assess_doc(
+        "item.tpp 4799.9999 (just under)",
+        tx(item__catalog_id=DEL, item__tpp=4799.9999, item__die_area_mm2=10000, item__datacenter=False),
+        "ok",
+        check=one_json,
+    )
     for fld in ("datacenter", "nonplanar_transistors", "includes_hbm"):
-        for label, value in (("string 'no'", "no"), ("string 'false'", "false"), ("integer 1", 1),
-                             ("integer 0", 0), ("string 'ja'", "ja")):
+        for label, value in (
+            ("string 'no'", "no"),
+            ("string 'false'", "false"),
+            ("integer 1", 1),
+            ("integer 0", 0),
+            ("string 'ja'", "ja"),
+        ):
             assess_doc(f"item.{fld} {label}", tx(**{f"item__{fld}": value}), "error", f"item.{fld}")
     assess_doc("exporter.us_person string 'false'", tx(exporter__us_person="false"), "error", "exporter.us_person")
     assess_doc("exporter.us_person 0", tx(exporter__us_person=0), "error", "exporter.us_person")
-    assess_doc("us_controlled_content_pct false", tx(item__us_controlled_content_pct=False), "error",
-               "item.us_controlled_content_pct")
-    assess_doc("us_controlled_content_pct 101", tx(item__us_controlled_content_pct=101), "error",
-               "item.us_controlled_content_pct")
-    assess_doc("us_controlled_content_pct -0.1", tx(item__us_controlled_content_pct=-0.1), "error",
-               "item.us_controlled_content_pct")
-    assess_doc("us_controlled_content_pct NaN", b'{"to_country": "CN", "item": {"us_controlled_content_pct": NaN}}',
-               "error", "item.us_controlled_content_pct")
-    assess_doc("us_controlled_content_pct '25%'", tx(item__us_controlled_content_pct="25%"), "error",
-               "item.us_controlled_content_pct")
+    assess_doc(
+        "us_controlled_content_pct false",
+        tx(item__us_controlled_content_pct=False),
+        "error",
+        "item.us_controlled_content_pct",
+    )
+    assess_doc(
+        "us_controlled_content_pct 101",
+        tx(item__us_controlled_content_pct=101),
+        "error",
+        "item.us_controlled_content_pct",
+    )
+    assess_doc(
+        "us_controlled_content_pct -0.1",
+        tx(item__us_controlled_content_pct=-0.1),
+        "error",
+        "item.us_controlled_content_pct",
+    )
+    assess_doc(
+        "us_controlled_content_pct NaN",
+        b'{"to_country": "CN", "item": {"us_controlled_content_pct": NaN}}',
+        "error",
+        "item.us_controlled_content_pct",
+    )
+    assess_doc(
+        "us_controlled_content_pct '25%'",
+        tx(item__us_controlled_content_pct="25%"),
+        "error",
+        "item.us_controlled_content_pct",
+    )
     assess_doc("transistor_count 1.5", tx(item__transistor_count=1.5), "error", "item.transistor_count")
     assess_doc("transistor_count 0", tx(item__transistor_count=0), "error", "item.transistor_count")
     assess_doc("transistor_count true", tx(item__transistor_count=True), "error", "item.transistor_count")
@@ -372,16 +434,28 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("units bit_length true", units_tx({**unit, "bit_length": True}), "error", "item.units[0].bit_length")
     assess_doc("units bit_length 0", units_tx({**unit, "bit_length": 0}), "error", "item.units[0].bit_length")
     assess_doc("units bit_length 1000", units_tx({**unit, "bit_length": 1000}), "error", "item.units[0].bit_length")
-    assess_doc("units tops NaN", b'{"to_country": "CN", "item": {"units": [{"tops": NaN, "bit_length": 8}]}}', "error",
-               "item.units[0].tops")
-    assess_doc("units overflow to inf TPP", units_tx({"count": 10**300, "tops": 1e300, "bit_length": 16}), "either",
-               "item.units", check=one_json)
+    assess_doc(
+        "units tops NaN",
+        b'{"to_country": "CN", "item": {"units": [{"tops": NaN, "bit_length": 8}]}}',
+        "error",
+        "item.units[0].tops",
+    )
+    assess_doc(
+        "units overflow to inf TPP",
+        units_tx({"count": 10**300, "tops": 1e300, "bit_length": 16}),
+        "either",
+        "item.units",
+        check=one_json,
+    )
     assess_doc("units sparse 'yes'", units_tx({**unit, "sparse": "yes"}), "error", "item.units[0].sparse")
-    assess_doc("units empty list", units_tx({}) | {"item": {"units": [], "die_area_mm2": 814}}, "either",
-               check=one_json)
+    assess_doc(
+        "units empty list", units_tx({}) | {"item": {"units": [], "die_area_mm2": 814}}, "either", check=one_json
+    )
     assess_doc("units 10,001 entries", tx(item__catalog_id=DEL, item__units=[unit] * 10_001), "error", "item.units")
     assess_doc("units misspelt field", units_tx({**unit, "bitlength": 8}), "error", "item.units[0].bitlength")
-    comp = tx(item__catalog_id=DEL, item__type="computer", item__contains=[{"catalog_id": "nvidia-h100-sxm", "count": 8}])
+    comp = tx(
+        item__catalog_id=DEL, item__type="computer", item__contains=[{"catalog_id": "nvidia-h100-sxm", "count": 8}]
+    )
     assess_doc("computer contains valid", comp, "ok", check=one_json)
     bad = json.loads(json.dumps(comp))
     bad["item"]["contains"][0]["catalog_id"] = "nope"
@@ -392,17 +466,39 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     bad = json.loads(json.dumps(comp))
     bad["item"]["contains"] = {"catalog_id": "nvidia-h100-sxm"}
     assess_doc("contains a mapping not a list", bad, "error", "item.contains")
-    assess_doc("producer country bad", tx(item__producer={"name": "TSMC", "country": "Taiwan"}), "error",
-               "item.producer.country")
-    assess_doc("producer name blank", tx(item__producer={"name": "   ", "country": "TW"}), "error", "item.producer.name")
-    assess_doc("designer approved 'yes'", tx(item__designer={"name": "X", "approved_or_authorized": "yes"}), "error",
-               "item.designer.approved_or_authorized")
-    assess_doc("foreign_direct_product not an ECCN", tx(item__foreign_direct_product={"direct_product_of": ["3E0"]}),
-               "error", "item.foreign_direct_product.direct_product_of")
-    assess_doc("foreign_direct_product a string", tx(item__foreign_direct_product={"direct_product_of": "3E001"}),
-               "error", "item.foreign_direct_product.direct_product_of")
-    assess_doc("foreign_direct_product null entry", tx(item__foreign_direct_product={"direct_product_of": [None]}),
-               "error", "item.foreign_direct_product.direct_product_of")
+    assess_doc(
+        "producer country bad",
+        tx(item__producer={"name": "TSMC", "country": "Taiwan"}),
+        "error",
+        "item.producer.country",
+    )
+    assess_doc(
+        "producer name blank", tx(item__producer={"name": "   ", "country": "TW"}), "error", "item.producer.name"
+    )
+    assess_doc(
+        "designer approved 'yes'",
+        tx(item__designer={"name": "X", "approved_or_authorized": "yes"}),
+        "error",
+        "item.designer.approved_or_authorized",
+    )
+    assess_doc(
+        "foreign_direct_product not an ECCN",
+        tx(item__foreign_direct_product={"direct_product_of": ["3E0"]}),
+        "error",
+        "item.foreign_direct_product.direct_product_of",
+    )
+    assess_doc(
+        "foreign_direct_product a string",
+        tx(item__foreign_direct_product={"direct_product_of": "3E001"}),
+        "error",
+        "item.foreign_direct_product.direct_product_of",
+    )
+    assess_doc(
+        "foreign_direct_product null entry",
+        tx(item__foreign_direct_product={"direct_product_of": [None]}),
+        "error",
+        "item.foreign_direct_product.direct_product_of",
+    )
     assess_doc("parties a mapping", tx(parties={"role": "end_user", "name": "X"}), "error", "parties")
     assess_doc("party role unknown", tx(parties__0__role="buyer"), "error", "parties[0].role")
     assess_doc("party role missing", tx(parties=[{"name": "X"}]), "error", "parties[0].role")
@@ -424,13 +520,21 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         ("NFD / soft hyphen", "Hua\u00adwei Technologies"),
         ("upper case", huawei.upper()),
     ):
-        assess_doc(f"party Huawei, {label}: not NLR", tx(parties__0__name=name, as_of="2024-06-01",
-                                                          item__catalog_id="nvidia-h20"), "ok", check=not_nlr)
+        assess_doc(
+            f"party Huawei, {label}: not NLR",
+            tx(parties__0__name=name, as_of="2024-06-01", item__catalog_id="nvidia-h20"),
+            "ok",
+            check=not_nlr,
+        )
     assess_doc("party country bad", tx(parties__0__country="PRC"), "error", "parties[0].country")
     assess_doc("party type unknown", tx(parties__0__type="company"), "error", "parties[0].type")
     assess_doc("party misspelt field", tx(parties__0__hq_country="CN"), "error", "parties[0].hq_country")
-    assess_doc("party owned_50pct 'true'", tx(parties__0__owned_50pct_by_listed_entity="true"), "error",
-               "parties[0].owned_50pct_by_listed_entity")
+    assess_doc(
+        "party owned_50pct 'true'",
+        tx(parties__0__owned_50pct_by_listed_entity="true"),
+        "error",
+        "parties[0].owned_50pct_by_listed_entity",
+    )
     assess_doc("end_uses a string", tx(end_uses="military"), "error", "end_uses")
     assess_doc("end_uses unknown", tx(end_uses=["ai"]), "error", "end_uses[0]")
     assess_doc("end_uses wrong case", tx(end_uses=["Military"]), "error", "end_uses[0]")
@@ -442,36 +546,80 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     assess_doc("exporter country bad", tx(exporter__country="USA"), "error", "exporter.country")
     letter = {"citation": "15 CFR 744.23(b)", "date": "2023-01-01", "items": ["nvidia-h20"], "destinations": ["CN"]}
     h20 = {"item__catalog_id": "nvidia-h20", "as_of": "2025-06-01"}
-    assess_doc("is_informed letter applies (H20 to CN)", tx(**h20, exporter__is_informed=[letter]), "ok",
-               check=not_nlr)
-    assess_doc("is_informed lower-case destination", tx(**h20, exporter__is_informed=[{**letter, "destinations": ["cn"]}]),
-               "either", "exporter.is_informed[0].destinations", check=not_nlr)
-    assess_doc("is_informed destination ZZ", tx(**h20, exporter__is_informed=[{**letter, "destinations": ["ZZ"]}]),
-               "error", "exporter.is_informed[0].destinations")
-    assess_doc("is_informed group D:9", tx(**h20, exporter__is_informed=[{**letter, "destinations": ["D:9"]}]),
-               "error", "exporter.is_informed[0].destinations")
-    assess_doc("is_informed item upper case", tx(**h20, exporter__is_informed=[{**letter, "items": ["NVIDIA-H20"]}]),
-               "either", "exporter.is_informed[0].items", check=not_nlr)
-    assess_doc("is_informed item unknown", tx(**h20, exporter__is_informed=[{**letter, "items": ["h20-typo"]}]),
-               "error", "exporter.is_informed[0].items")
-    assess_doc("is_informed date 9999-12-31", tx(**h20, exporter__is_informed=[{**letter, "date": "9999-12-31"}]),
-               "error", "exporter.is_informed[0].date")
-    assess_doc("is_informed date integer", tx(**h20, exporter__is_informed=[{**letter, "date": 20230101}]),
-               "error", "exporter.is_informed[0].date")
-    assess_doc("is_informed citation blank", tx(**h20, exporter__is_informed=[{**letter, "citation": "  "}]),
-               "error", "exporter.is_informed[0].citation")
+    assess_doc("is_informed letter applies (H20 to CN)", tx(**h20, exporter__is_informed=[letter]), "ok", check=not_nlr)
+    assess_doc(
+        "is_informed lower-case destination",
+        tx(**h20, exporter__is_informed=[{**letter, "destinations": ["cn"]}]),
+        "either",
+        "exporter.is_informed[0].destinations",
+        check=not_nlr,
+    )
+    assess_doc(
+        "is_informed destination ZZ",
+        tx(**h20, exporter__is_informed=[{**letter, "destinations": ["ZZ"]}]),
+        "error",
+        "exporter.is_informed[0].destinations",
+    )
+    assess_doc(
+        "is_informed group D:9",
+        tx(**h20, exporter__is_informed=[{**letter, "destinations": ["D:9"]}]),
+        "error",
+        "exporter.is_informed[0].destinations",
+    )
+    assess_doc(
+        "is_informed item upper case",
+        tx(**h20, exporter__is_informed=[{**letter, "items": ["NVIDIA-H20"]}]),
+        "either",
+        "exporter.is_informed[0].items",
+        check=not_nlr,
+    )
+    assess_doc(
+        "is_informed item unknown",
+        tx(**h20, exporter__is_informed=[{**letter, "items": ["h20-typo"]}]),
+        "error",
+        "exporter.is_informed[0].items",
+    )
+    assess_doc(
+        "is_informed date 9999-12-31",
+        tx(**h20, exporter__is_informed=[{**letter, "date": "9999-12-31"}]),
+        "error",
+        "exporter.is_informed[0].date",
+    )
+    assess_doc(
+        "is_informed date integer",
+        tx(**h20, exporter__is_informed=[{**letter, "date": 20230101}]),
+        "error",
+        "exporter.is_informed[0].date",
+    )
+    assess_doc(
+        "is_informed citation blank",
+        tx(**h20, exporter__is_informed=[{**letter, "citation": "  "}]),
+        "error",
+        "exporter.is_informed[0].citation",
+    )
     assess_doc("is_informed a string", tx(**h20, exporter__is_informed="yes"), "error", "exporter.is_informed")
     assess_doc("posture unknown", tx(posture="strict"), "error", "posture")
     assess_doc("posture wrong case", tx(posture="Text"), "error", "posture")
-    assess_doc("many problems, all named", tx(to_country="XX", activity="sell", item__tpp=-1), "error",
-               check=lambda p: None if all(f in p.stderr for f in (b"to_country", b"activity", b"item.tpp"))
-               else "not every problem named")
+    assess_doc(
+        "many problems, all named",
+        tx(to_country="XX", activity="sell", item__tpp=-1),
+        "error",
+        check=lambda p: (
+            None if all(f in p.stderr for f in (b"to_country", b"activity", b"item.tpp")) else "not every problem named"
+        ),
+    )
     assess_doc("text value 10,001 chars", tx(item__name="x" * 10_001), "error", "item.name")
 
     # ---- classify -----------------------------------------------------------------------
     C = "classify"
-    P(Probe("classify --chip --json", [C, "--chip", "nvidia-h100-sxm", "--as-of", "2024-01-01", "--json"], "ok",
-            check=one_json))
+    P(
+        Probe(
+            "classify --chip --json",
+            [C, "--chip", "nvidia-h100-sxm", "--as-of", "2024-01-01", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
     P(Probe("classify no options", [C], "error", "--chip"))
     P(Probe("classify --chip unknown", [C, "--chip", "nvidia-h999"], "error", "--chip"))
     P(Probe("classify --chip empty", [C, "--chip", ""], "error", "--chip"))
@@ -479,38 +627,104 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         for v in ("nan", "inf", "-5", "0", "abc", "1e999", ""):
             args = [C, opt, v] if opt == "--tpp" else [C, "--tpp", "5000", opt, v]
             P(Probe(f"classify {opt} {v!r}", args, "error", opt))
-    P(Probe("classify --memory-bandwidth-density inf", [C, "--type", "hbm", "--memory-bandwidth-density", "inf"],
-            "error", "--memory-bandwidth-density"))
+    P(
+        Probe(
+            "classify --memory-bandwidth-density inf",
+            [C, "--type", "hbm", "--memory-bandwidth-density", "inf"],
+            "error",
+            "--memory-bandwidth-density",
+        )
+    )
     P(Probe("classify --type hbm no figures", [C, "--type", "hbm", "--json"], "either", check=one_json))
     P(Probe("classify --type gpu", [C, "--tpp", "5000", "--type", "gpu"], "error", "--type"))
-    P(Probe("classify --transistor-count 0", [C, "--tpp", "5000", "--transistor-count", "0"], "error",
-            "--transistor-count"))
-    P(Probe("classify --transistor-count 1e10", [C, "--tpp", "5000", "--transistor-count", "1e10"], "error",
-            "--transistor-count"))
+    P(
+        Probe(
+            "classify --transistor-count 0",
+            [C, "--tpp", "5000", "--transistor-count", "0"],
+            "error",
+            "--transistor-count",
+        )
+    )
+    P(
+        Probe(
+            "classify --transistor-count 1e10",
+            [C, "--tpp", "5000", "--transistor-count", "1e10"],
+            "error",
+            "--transistor-count",
+        )
+    )
     P(Probe("classify --eccn garbage", [C, "--tpp", "5000", "--eccn", "zz"], "error", "--eccn"))
-    P(Probe("classify --exporter-role bad", [C, "--tpp", "5000", "--exporter-role", "boss"], "error",
-            "--exporter-role"))
+    P(
+        Probe(
+            "classify --exporter-role bad", [C, "--tpp", "5000", "--exporter-role", "boss"], "error", "--exporter-role"
+        )
+    )
     P(Probe("classify --as-of bad", [C, "--tpp", "5000", "--as-of", "2024-13-01"], "error", "--as-of"))
     P(Probe("classify --as-of 9999-12-31", [C, "--tpp", "5000", "--as-of", "9999-12-31"], "error", "--as-of"))
     P(Probe("classify --as-of empty", [C, "--tpp", "5000", "--as-of", ""], "error", "--as-of"))
-    P(Probe("classify --contains id:abc", [C, "--type", "computer", "--contains", "nvidia-h100-sxm:abc"], "error",
-            "--contains"))
+    P(
+        Probe(
+            "classify --contains id:abc",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:abc"],
+            "error",
+            "--contains",
+        )
+    )
     P(Probe("classify --contains :3", [C, "--type", "computer", "--contains", ":3"], "error", "--contains"))
-    P(Probe("classify --contains id:0", [C, "--type", "computer", "--contains", "nvidia-h100-sxm:0"], "error",
-            "--contains"))
-    P(Probe("classify --contains id:-1", [C, "--type", "computer", "--contains", "nvidia-h100-sxm:-1"], "error",
-            "--contains"))
-    P(Probe("classify --contains huge count", [C, "--type", "computer", "--contains", "nvidia-h100-sxm:" + "9" * 400,
-                                               "--json"], "either", "--contains", check=one_json))
-    P(Probe("classify --contains 5000-digit count", [C, "--type", "computer", "--contains",
-                                                     "nvidia-h100-sxm:" + "9" * 5000], "error", "--contains"))
-    P(Probe("classify --contains full-width digit", [C, "--type", "computer", "--contains", "nvidia-h100-sxm:８"],
-            "either", "--contains"))
-    P(Probe("classify --contains on an ic", [C, "--tpp", "100", "--contains", "nvidia-h100-sxm"], "either",
-            "--contains"))
-    P(Probe("classify --tpp 4800 --json boundary", [C, "--tpp", "4800", "--die-area", "600", "--datacenter",
-                                                    "--as-of", "2024-06-01", "--json"], "ok",
-            check=lambda p: one_json(p) or (None if b'"3A090.a"' in p.stdout else "not 3A090.a at 4800")))
+    P(
+        Probe(
+            "classify --contains id:0",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:0"],
+            "error",
+            "--contains",
+        )
+    )
+    P(
+        Probe(
+            "classify --contains id:-1",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:-1"],
+            "error",
+            "--contains",
+        )
+    )
+    P(
+        Probe(
+            "classify --contains huge count",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:" + "9" * 400, "--json"],
+            "either",
+            "--contains",
+            check=one_json,
+        )
+    )
+    P(
+        Probe(
+            "classify --contains 5000-digit count",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:" + "9" * 5000],
+            "error",
+            "--contains",
+        )
+    )
+    P(
+        Probe(
+            "classify --contains full-width digit",
+            [C, "--type", "computer", "--contains", "nvidia-h100-sxm:８"],
+            "either",
+            "--contains",
+        )
+    )
+    P(
+        Probe(
+            "classify --contains on an ic", [C, "--tpp", "100", "--contains", "nvidia-h100-sxm"], "either", "--contains"
+        )
+    )
+    P(
+        Probe(
+            "classify --tpp 4800 --json boundary",
+            [C, "--tpp", "4800", "--die-area", "600", "--datacenter", "--as-of", "2024-06-01", "--json"],
+            "ok",
+            check=lambda p: one_json(p) or (None if b'"3A090.a"' in p.stdout else "not 3A090.a at 4800"),
+        )
+    )
 
     # ---- chips, claims ----------------------------------------------------------------------
     P(Probe("chips --json", ["chips", "--as-of", "2024-01-01", "--json"], "ok", check=one_json))
@@ -519,17 +733,36 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     P(Probe("chips --compare one id", ["chips", "--compare", "nvidia-h100-sxm"], "error", "--compare"))
     P(Probe("chips --compare unknown id", ["chips", "--compare", "nope", "nvidia-h100-sxm"], "error", "--compare"))
     P(Probe("chips --compare same id twice", ["chips", "--compare", "nvidia-h100-sxm", "nvidia-h100-sxm"], "either"))
-    P(Probe("chips --compare --json", ["chips", "--compare", "nvidia-h20", "nvidia-h100-sxm", "--json"], "ok",
-            check=one_json))
+    P(
+        Probe(
+            "chips --compare --json",
+            ["chips", "--compare", "nvidia-h20", "nvidia-h100-sxm", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
     P(Probe("chips --compare empty id", ["chips", "--compare", "", "nvidia-h100-sxm"], "error", "--compare"))
     P(Probe("chips --plot missing folder", ["chips", "--plot", s.path("no/such/dir/c.png")], "error", "--plot"))
     P(Probe("chips --plot a directory", ["chips", "--plot", str(s.dir)], "error", "--plot"))
     P(Probe("chips --plot .txt", ["chips", "--plot", s.path("chart.txt")], "error", "--plot"))
     P(Probe("chips --plot no extension", ["chips", "--plot", s.path("chart")], "error", "--plot"))
-    P(Probe("chips --plot unwritable (/proc)", ["chips", "--plot", "/proc/chart.png"], "error", "--plot",
-            check=no_file("/proc/chart.png")))
-    P(Probe("chips --plot good png", ["chips", "--plot", s.path("chart.png")], "ok",
-            check=lambda p: None if Path(s.path("chart.png")).stat().st_size > 1000 else "no chart written"))
+    P(
+        Probe(
+            "chips --plot unwritable (/proc)",
+            ["chips", "--plot", "/proc/chart.png"],
+            "error",
+            "--plot",
+            check=no_file("/proc/chart.png"),
+        )
+    )
+    P(
+        Probe(
+            "chips --plot good png",
+            ["chips", "--plot", s.path("chart.png")],
+            "ok",
+            check=lambda p: None if Path(s.path("chart.png")).stat().st_size > 1000 else "no chart written",
+        )
+    )
     P(Probe("chips --plot --json", ["chips", "--plot", s.path("chart2.png"), "--json"], "either", check=one_json))
     P(Probe("claims --json", ["claims", "--as-of", "2026-11-28", "--json"], "ok", check=one_json))
     P(Probe("claims --as-of bad", ["claims", "--as-of", "2026-02-29"], "error", "--as-of"))
@@ -557,42 +790,77 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
 
     # ---- diff, whatif, timeline -------------------------------------------------------------
     P(Probe("diff --json", ["diff", "2025-05-12", "2025-05-14", "--no-chips", "--json"], "ok", check=one_json))
-    P(Probe("diff dates reversed", ["diff", "2025-05-14", "2025-05-12", "--no-chips", "--json"], "either", "DATE",
-            check=one_json))
+    P(
+        Probe(
+            "diff dates reversed",
+            ["diff", "2025-05-14", "2025-05-12", "--no-chips", "--json"],
+            "either",
+            "DATE",
+            check=one_json,
+        )
+    )
     P(Probe("diff same date", ["diff", "2025-05-12", "2025-05-12", "--no-chips", "--json"], "ok", check=one_json))
     P(Probe("diff invalid date", ["diff", "2024-02-30", "2025-01-01", "--no-chips"], "error", "DATE_A"))
     P(Probe("diff invalid second date", ["diff", "2024-01-01", "soon", "--no-chips"], "error", "DATE_B"))
     P(Probe("diff date 1999-12-31", ["diff", "1999-12-31", "2024-01-01", "--no-chips"], "error", "DATE_A"))
     P(Probe("diff date 2100-01-01", ["diff", "2024-01-01", "2100-01-01", "--no-chips"], "error", "DATE_B"))
-    P(Probe("diff date 2000-01-01 to 2099-12-31", ["diff", "2000-01-01", "2099-12-31", "--no-chips", "--json"], "ok",
-            check=one_json))
+    P(
+        Probe(
+            "diff date 2000-01-01 to 2099-12-31",
+            ["diff", "2000-01-01", "2099-12-31", "--no-chips", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
     P(Probe("diff empty date", ["diff", "", "2024-01-01", "--no-chips"], "error", "DATE_A"))
     P(Probe("diff one date", ["diff", "2024-01-01"], "error", "DATE_B"))
-    P(Probe("diff --posture bad", ["diff", "2024-01-01", "2024-02-01", "--posture", "lax", "--no-chips"], "error",
-            "--posture"))
+    P(
+        Probe(
+            "diff --posture bad",
+            ["diff", "2024-01-01", "2024-02-01", "--posture", "lax", "--no-chips"],
+            "error",
+            "--posture",
+        )
+    )
     P(Probe("diff with chips --json", ["diff", "2026-02-03", "2026-02-05", "--json"], "ok", check=one_json))
     W = "whatif"
-    P(Probe("whatif valid --json", [W, "--set", "3A090.a.tpp=2368", "--as-of", "2024-06-01", "--json"], "ok",
-            check=one_json))
+    P(
+        Probe(
+            "whatif valid --json",
+            [W, "--set", "3A090.a.tpp=2368", "--as-of", "2024-06-01", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
     P(Probe("whatif no --set", [W], "error", "--set"))
     P(Probe("whatif no '='", [W, "--set", "3A090.a.tpp"], "error", "--set"))
     P(Probe("whatif empty key", [W, "--set", "=5"], "error", "--set"))
     P(Probe("whatif unknown key", [W, "--set", "3A090.z.tpp=5"], "error", "--set"))
     for v in ("abc", "nan", "inf", "-1", "1e400", "", "4,800", "==5"):
         P(Probe(f"whatif value {v!r}", [W, "--set", f"3A090.a.tpp={v}"], "error", "--set"))
-    P(Probe("whatif value 0 (a hypothesis: every chip)", [W, "--set", "3A090.a.tpp=0", "--json"], "ok",
-            check=one_json))
+    P(Probe("whatif value 0 (a hypothesis: every chip)", [W, "--set", "3A090.a.tpp=0", "--json"], "ok", check=one_json))
     P(Probe("whatif same key twice", [W, "--set", "3A090.a.tpp=2000", "--set", "3A090.a.tpp=9000"], "error", "--set"))
-    P(Probe("whatif group add", [W, "--set", "groups.D:5+=AE", "--as-of", "2025-06-01", "--json"], "ok",
-            check=one_json))
+    P(
+        Probe(
+            "whatif group add", [W, "--set", "groups.D:5+=AE", "--as-of", "2025-06-01", "--json"], "ok", check=one_json
+        )
+    )
     P(Probe("whatif group add ZZ", [W, "--set", "groups.D:5+=ZZ"], "error", "--set"))
-    P(Probe("whatif group add lower case", [W, "--set", "groups.D:5+=ae", "--json"], "either", "--set",
-            check=one_json))
+    P(Probe("whatif group add lower case", [W, "--set", "groups.D:5+=ae", "--json"], "either", "--set", check=one_json))
     P(Probe("whatif unknown group", [W, "--set", "groups.Z:9+=AE"], "error", "--set"))
-    P(Probe("whatif group replaced by nothing (a hypothesis)", [W, "--set", "groups.D:5=", "--json"], "ok",
-            check=one_json))
-    P(Probe("whatif group value spaces", [W, "--set", "groups.D:5=CN, MO", "--json"], "either", "--set",
-            check=one_json))
+    P(
+        Probe(
+            "whatif group replaced by nothing (a hypothesis)",
+            [W, "--set", "groups.D:5=", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
+    P(
+        Probe(
+            "whatif group value spaces", [W, "--set", "groups.D:5=CN, MO", "--json"], "either", "--set", check=one_json
+        )
+    )
     P(Probe("whatif --keys --json", [W, "--keys", "--json"], "ok", check=one_json))
     P(Probe("whatif --keys --as-of bad", [W, "--keys", "--as-of", "x"], "error", "--as-of"))
     P(Probe("whatif --posture bad", [W, "--set", "3A090.a.tpp=2368", "--posture", "x"], "error", "--posture"))
@@ -601,11 +869,24 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     P(Probe("timeline --json", ["timeline", "--json"], "ok", check=one_json))
     P(Probe("timeline --plot .txt", ["timeline", "--plot", s.path("t.txt")], "error", "--plot"))
     P(Probe("timeline --plot missing folder", ["timeline", "--plot", s.path("no/t.png")], "error", "--plot"))
-    P(Probe("timeline --plot a directory named .png", ["timeline", "--plot", str(Path(s.dir) / "dir.png")], "error",
-            "--plot", setup=lambda: Path(s.dir, "dir.png").mkdir(exist_ok=True)))
+    P(
+        Probe(
+            "timeline --plot a directory named .png",
+            ["timeline", "--plot", str(Path(s.dir) / "dir.png")],
+            "error",
+            "--plot",
+            setup=lambda: Path(s.dir, "dir.png").mkdir(exist_ok=True),
+        )
+    )
     P(Probe("timeline --plot unwritable (/proc)", ["timeline", "--plot", "/proc/t.png"], "error", "--plot"))
-    P(Probe("timeline --plot good", ["timeline", "--plot", s.path("t.png")], "ok",
-            check=lambda p: None if Path(s.path("t.png")).stat().st_size > 1000 else "no chart written"))
+    P(
+        Probe(
+            "timeline --plot good",
+            ["timeline", "--plot", s.path("t.png")],
+            "ok",
+            check=lambda p: None if Path(s.path("t.png")).stat().st_size > 1000 else "no chart written",
+        )
+    )
     P(Probe("timeline --plot --json", ["timeline", "--plot", s.path("t2.png"), "--json"], "ok", check=one_json))
     P(Probe("timeline --since bad", ["timeline", "--since", "2022-10-32"], "error", "--since"))
     P(Probe("timeline --since 2099-12-31", ["timeline", "--since", "2099-12-31", "--json"], "either", check=one_json))
@@ -620,8 +901,14 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     P(Probe("lists update empty file", [*L, s.write("empty.csv", b"")], "error", "--from"))
     P(Probe("lists update garbage", [*L, s.write("garbage.csv", os.urandom(4096))], "error", "--from"))
     P(Probe("lists update text garbage", [*L, s.write("garbage.txt", "hello\nworld\n" * 100)], "error", "--from"))
-    P(Probe("lists update header only", [*L, s.write("hdr.csv", "_id,source,entity_number,type,programs,name\n")],
-            "error", "--from"))
+    P(
+        Probe(
+            "lists update header only",
+            [*L, s.write("hdr.csv", "_id,source,entity_number,type,programs,name\n")],
+            "error",
+            "--from",
+        )
+    )
     P(Probe("lists update fake gzip", [*L, s.write("fake.csv.gz", b"\x1f\x8b" + os.urandom(100))], "error", "--from"))
     P(Probe("lists update gzip of garbage", [*L, s.write("g.csv.gz", gzip.compress(b"a,b\n1,2\n"))], "error", "--from"))
     bomb = s.path("bomb.csv.gz")
@@ -648,8 +935,14 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     rows += [f"{i},Entity List (EL) - Bureau of Industry and Security,,Entity,,Company {i},,,," for i in range(50)]
     P(Probe("lists update tiny list (row drop)", [*L, s.write("tiny.csv", "\n".join(rows) + "\n")], "error", "--from"))
     P(Probe("lists update tiny list --force", [*L, s.path("tiny.csv"), "--force"], "error", "--from"))
-    P(Probe("lists after failed updates still bundled", ["lists", "--json"], "ok",
-            check=lambda p: None if b"bundled" in p.stdout.lower() or b"CSL" in p.stdout else "list changed"))
+    P(
+        Probe(
+            "lists after failed updates still bundled",
+            ["lists", "--json"],
+            "ok",
+            check=lambda p: None if b"bundled" in p.stdout.lower() or b"CSL" in p.stdout else "list changed",
+        )
+    )
 
     # ---- audit ------------------------------------------------------------------------------
     A = "audit"
@@ -657,35 +950,65 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     populated = {"LONGARM_STORE": store}
     P(Probe("audit verify, no store yet", [A, "verify", "--store", s.path("fresh.sqlite")], "ok"))
     P(Probe("audit show, no store", [A, "show", "--store", s.path("fresh2.sqlite")], "ok"))
-    P(Probe("audit anchor, no store", [A, "anchor", "--store", s.path("fresh3.sqlite")], "either", "fresh3.sqlite",
-            check=lambda p: None if not Path(s.path("fresh3.sqlite")).exists() else "anchor created a store"))
-    P(Probe("audit export, no store", [A, "export", "--store", s.path("fresh4.sqlite"), "--out", s.path("e0.jsonl")],
-            "ok"))
+    P(
+        Probe(
+            "audit anchor, no store",
+            [A, "anchor", "--store", s.path("fresh3.sqlite")],
+            "either",
+            "fresh3.sqlite",
+            check=lambda p: None if not Path(s.path("fresh3.sqlite")).exists() else "anchor created a store",
+        )
+    )
+    P(
+        Probe(
+            "audit export, no store",
+            [A, "export", "--store", s.path("fresh4.sqlite"), "--out", s.path("e0.jsonl")],
+            "ok",
+        )
+    )
     P(Probe("audit verify a directory", [A, "verify", "--store", str(s.dir)], "error", str(s.dir)))
     P(Probe("audit show a directory", [A, "show", "--store", str(s.dir)], "error", str(s.dir)))
     P(Probe("audit anchor a directory", [A, "anchor", "--store", str(s.dir)], "error", str(s.dir)))
-    P(Probe("audit export a directory", [A, "export", "--store", str(s.dir), "--out", s.path("e1.jsonl")], "error",
-            str(s.dir)))
+    P(
+        Probe(
+            "audit export a directory",
+            [A, "export", "--store", str(s.dir), "--out", s.path("e1.jsonl")],
+            "error",
+            str(s.dir),
+        )
+    )
     garbage = s.write("garbage.sqlite", os.urandom(8192))
     P(Probe("audit verify garbage store", [A, "verify", "--store", garbage], "error", garbage))
     P(Probe("audit show garbage store", [A, "show", "--store", garbage], "error", garbage))
     P(Probe("audit anchor garbage store", [A, "anchor", "--store", garbage], "error", garbage))
-    P(Probe("audit export garbage store", [A, "export", "--store", garbage, "--out", s.path("e2.jsonl")], "error",
-            garbage))
+    P(
+        Probe(
+            "audit export garbage store",
+            [A, "export", "--store", garbage, "--out", s.path("e2.jsonl")],
+            "error",
+            garbage,
+        )
+    )
     empty_store = s.write("empty.sqlite", b"")
     P(Probe("audit verify empty file", [A, "verify", "--store", empty_store], "either", empty_store))
     other_db = s.path("other.sqlite")
     sqlite3.connect(other_db).executescript("create table t(x); insert into t values (1);")
-    P(Probe("audit verify another app's SQLite", [A, "verify", "--store", other_db], "either", other_db,
-            check=lambda p: None if b"ok" not in p.stdout or p.returncode else None))
+    P(
+        Probe(
+            "audit verify another app's SQLite",
+            [A, "verify", "--store", other_db],
+            "either",
+            other_db,
+            check=lambda p: None if b"ok" not in p.stdout or p.returncode else None,
+        )
+    )
     P(Probe("audit show another app's SQLite", [A, "show", "--store", other_db], "either", other_db))
     P(Probe("audit verify /proc store", [A, "verify", "--store", "/proc/version"], "error", "/proc/version"))
     # a store with records: an assess whose party name carries terminal escapes
     esc = s.write("esc.json", tx(parties__0__name="ACME\x1b[2J\x1b]0;pwned\x07 \u202eLtd", item__name="\x1b[31mred"))
     P(Probe("assess into a fresh store (populate)", ["assess", esc, "--json"], "ok", env=populated, check=one_json))
     P(Probe("audit verify populated", [A, "verify"], "ok", env=populated, check=stdout_has("ok")))
-    P(Probe("audit show escapes terminal sequences", [A, "show"], "ok", env=populated,
-            check=stdout_lacks(b"\x1b")))
+    P(Probe("audit show escapes terminal sequences", [A, "show"], "ok", env=populated, check=stdout_lacks(b"\x1b")))
     P(Probe("audit show --json", [A, "show", "--json"], "ok", env=populated, check=one_json))
     P(Probe("audit show --limit 0", [A, "show", "--limit", "0"], "error", "--limit", env=populated))
     P(Probe("audit show --limit -1", [A, "show", "--limit", "-1"], "error", "--limit", env=populated))
@@ -693,15 +1016,43 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
     P(Probe("audit show --limit huge", [A, "show", "--limit", "9" * 30], "either", "--limit", env=populated))
     P(Probe("audit anchor populated", [A, "anchor"], "ok", env=populated))
     P(Probe("audit verify --expect garbage", [A, "verify", "--expect", "garbage"], "error", "--expect", env=populated))
-    P(Probe("audit verify --expect wrong head", [A, "verify", "--expect", "1:" + "0" * 64], "error", "anchor",
-            env=populated))
-    P(Probe("audit verify --expect negative", [A, "verify", "--expect", "-1:" + "0" * 64], "error", "--expect",
-            env=populated))
-    P(Probe("audit verify --expect huge count", [A, "verify", "--expect", "9" * 30 + ":" + "0" * 64], "error",
-            "--expect", env=populated))
+    P(
+        Probe(
+            "audit verify --expect wrong head",
+            [A, "verify", "--expect", "1:" + "0" * 64],
+            "error",
+            "anchor",
+            env=populated,
+        )
+    )
+    P(
+        Probe(
+            "audit verify --expect negative",
+            [A, "verify", "--expect", "-1:" + "0" * 64],
+            "error",
+            "--expect",
+            env=populated,
+        )
+    )
+    P(
+        Probe(
+            "audit verify --expect huge count",
+            [A, "verify", "--expect", "9" * 30 + ":" + "0" * 64],
+            "error",
+            "--expect",
+            env=populated,
+        )
+    )
     P(Probe("audit export --out good", [A, "export", "--out", s.path("export.jsonl")], "ok", env=populated))
-    P(Probe("audit export --out missing folder", [A, "export", "--out", s.path("no/x.jsonl")], "error", "--out",
-            env=populated))
+    P(
+        Probe(
+            "audit export --out missing folder",
+            [A, "export", "--out", s.path("no/x.jsonl")],
+            "error",
+            "--out",
+            env=populated,
+        )
+    )
     P(Probe("audit export --out a directory", [A, "export", "--out", str(s.dir)], "error", "--out", env=populated))
     P(Probe("audit export --out /proc", [A, "export", "--out", "/proc/x.jsonl"], "error", "--out", env=populated))
     full = s.path("full")  # a copy of /dev/full: a probe must never replace the real one
@@ -710,11 +1061,29 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         if not os.path.exists(full):
             os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
 
-    P(Probe("audit export --out a device (full)", [A, "export", "--out", full], "error", "--out", env=populated,
-            setup=make_full, check=lambda p: None if stat.S_ISCHR(os.stat(full).st_mode) else "replaced the device"))
+    P(
+        Probe(
+            "audit export --out a device (full)",
+            [A, "export", "--out", full],
+            "error",
+            "--out",
+            env=populated,
+            setup=make_full,
+            check=lambda p: None if stat.S_ISCHR(os.stat(full).st_mode) else "replaced the device",
+        )
+    )
     keep = file_unchanged(store)
-    P(Probe("audit export --out the store itself", [A, "export", "--out", store], "error", "--out", env=populated,
-            setup=keep.snap, check=keep))  # type: ignore[attr-defined]
+    P(
+        Probe(
+            "audit export --out the store itself",
+            [A, "export", "--out", store],
+            "error",
+            "--out",
+            env=populated,
+            setup=keep.snap,
+            check=keep,
+        )
+    )  # type: ignore[attr-defined]
     link = s.path("store-link.sqlite")
     keep2 = file_unchanged(store)
 
@@ -723,8 +1092,17 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
             os.symlink(store, link)
         keep2.snap()  # type: ignore[attr-defined]
 
-    P(Probe("audit export --out a symlink to the store", [A, "export", "--out", link], "error", "--out", env=populated,
-          setup=link_and_snap, check=keep2))
+    P(
+        Probe(
+            "audit export --out a symlink to the store",
+            [A, "export", "--out", link],
+            "error",
+            "--out",
+            env=populated,
+            setup=link_and_snap,
+            check=keep2,
+        )
+    )
     # damage the populated store's copy and check
     damaged = s.path("damaged.sqlite")
 
@@ -739,12 +1117,157 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         con.commit()
         con.close()
 
-    P(Probe("audit verify a tampered copy", [A, "verify", "--store", damaged], "error", "record", env=populated,
-            setup=damage))
+    P(
+        Probe(
+            "audit verify a tampered copy",
+            [A, "verify", "--store", damaged],
+            "error",
+            "record",
+            env=populated,
+            setup=damage,
+        )
+    )
     truncated = s.path("truncated.sqlite")
-    P(Probe("audit verify a truncated store file", [A, "verify", "--store", truncated], "error", truncated,
-            env=populated, setup=lambda: Path(truncated).write_bytes(Path(store).read_bytes()[:1024])))
+    P(
+        Probe(
+            "audit verify a truncated store file",
+            [A, "verify", "--store", truncated],
+            "error",
+            truncated,
+            env=populated,
+            setup=lambda: Path(truncated).write_bytes(Path(store).read_bytes()[:1024]),
+        )
+    )
+    # ---- the environment: stores and files that cannot be written ------------------------------
+    kept = file_unchanged(good)
+    P(Probe("assess never modifies its input", ["assess", good, "--json"], "ok", setup=kept.snap, check=kept))  # type: ignore[attr-defined]
+    P(
+        Probe(
+            "assess with an unwritable store: warns, answers",
+            ["assess", good, "--json"],
+            "ok",
+            env={"LONGARM_STORE": "/proc/longarm.sqlite"},
+            check=one_json,
+        )
+    )
+    P(
+        Probe(
+            "assess with a folder as the store: warns, answers",
+            ["assess", good, "--json"],
+            "ok",
+            env={"LONGARM_STORE": str(s.dir)},
+            check=one_json,
+        )
+    )
+    P(
+        Probe(
+            "assess with LONGARM_HOME a file",
+            ["assess", good, "--json"],
+            "either",
+            "LONGARM_HOME",
+            env={"LONGARM_HOME": good, "LONGARM_STORE": s.path("h.sqlite")},
+            check=one_json,
+        )
+    )
+    P(
+        Probe(
+            "assess with a tampered store",
+            ["assess", good, "--json"],
+            "either",
+            "damaged.sqlite",
+            env={"LONGARM_STORE": damaged},
+            check=one_json,
+        )
+    )
+    frozen = s.path("frozen.sqlite")
+
+    def freeze() -> None:
+        if frozen not in s.locked:
+            shutil.copy(store, frozen)
+            s.immutable(frozen)
+
+    for sub in ("verify", "show", "anchor"):
+        P(Probe(f"audit {sub} an unwritable store", [A, sub, "--store", frozen], "ok", env=populated, setup=freeze))
+    P(
+        Probe(
+            "assess into an unwritable store: warns, answers",
+            ["assess", good, "--json"],
+            "either",
+            "frozen.sqlite",
+            env={"LONGARM_STORE": frozen},
+            setup=freeze,
+            check=one_json,
+        )
+    )
+    locked_out = s.path("locked.jsonl")
+
+    def lock_out() -> None:
+        if locked_out not in s.locked:
+            Path(locked_out).write_text("keep me\n")
+            s.immutable(locked_out)
+
+    P(
+        Probe(
+            "audit export --out an unwritable file",
+            [A, "export", "--out", locked_out],
+            "error",
+            "--out",
+            env=populated,
+            setup=lock_out,
+            check=lambda p: None if Path(locked_out).read_text() == "keep me\n" else "file changed",
+        )
+    )
+    P(
+        Probe(
+            "chips --plot onto an unwritable file",
+            ["chips", "--plot", s.path("locked.png")],
+            "error",
+            "--plot",
+            env=populated,
+            setup=lambda: (
+                (Path(s.path("locked.png")).write_text("x"), s.immutable(s.path("locked.png")))
+                if s.path("locked.png") not in s.locked
+                else None
+            ),
+        )
+    )
+    P(
+        Probe(
+            "timeline --plot onto an unwritable file",
+            ["timeline", "--plot", s.path("locked2.png")],
+            "error",
+            "--plot",
+            env=populated,
+            setup=lambda: (
+                (Path(s.path("locked2.png")).write_text("x"), s.immutable(s.path("locked2.png")))
+                if s.path("locked2.png") not in s.locked
+                else None
+            ),
+        )
+    )
+    loop = s.path("loop.json")
+    if not os.path.lexists(loop):
+        os.symlink(loop, loop)
+    P(Probe("assess a symlink loop", ["assess", loop], "error", "FILE"))
+    P(Probe("lists update a symlink loop", [*L, loop], "error", "--from"))
+    P(Probe("lists update --from - (stdin garbage)", [*L, "-"], "error", "--from", stdin=b"not a list"))
+    newline = s.write("new\nline.json", BASE)
+    P(Probe("assess a file name holding a newline", ["assess", newline, "--json"], "ok", check=one_json))
+    P(Probe("classify --chip with a zero-width space", [C, "--chip", "nvidia-h100-sxm\u200b"], "error", "--chip"))
+    P(
+        Probe(
+            "classify --chip and a conflicting --tpp",
+            [C, "--chip", "nvidia-h20", "--tpp", "99999", "--json"],
+            "either",
+            "--tpp",
+            check=one_json,
+        )
+    )
+    P(Probe("schema --json (no such option)", ["schema", "transaction", "--json"], "error", "--json"))
     return out
+
+
+COMMAND = [str(LONGARM)]
 
 
 def run_probe(p: Probe, s: Scratch) -> tuple[Probe, int | str, str, str]:
@@ -756,8 +1279,14 @@ def run_probe(p: Probe, s: Scratch) -> tuple[Probe, int | str, str, str]:
         except Exception as e:  # noqa: BLE001 (a failed set-up is this probe's result)
             return p, "setup", str(e)[:110], f"NOT RUN: set-up failed ({type(e).__name__})"
     try:
-        proc = subprocess.run([str(LONGARM), *p.args], input=p.stdin if p.stdin is not None else b"",
-                              capture_output=True, env=env, cwd=s.dir, timeout=p.timeout)
+        proc = subprocess.run(
+            [*COMMAND, *p.args],
+            input=p.stdin if p.stdin is not None else b"",
+            capture_output=True,
+            env=env,
+            cwd=s.dir,
+            timeout=p.timeout,
+        )
     except subprocess.TimeoutExpired:
         return p, "timeout", "", f"DEFECT: no answer within {p.timeout:.0f} s"
     out, err = proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
@@ -806,7 +1335,18 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", default=None, help="run the probes whose name holds this text")
     ap.add_argument("--defects", action="store_true", help="print only the defects")
+    ap.add_argument(
+        "--source",
+        default=None,
+        help="run longarm from this source folder (e.g. an older checkout's src/) instead of the installed one",
+    )
     args = ap.parse_args()
+    if args.source:
+        COMMAND[:] = [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {args.source!r}); from longarm.cli import main; main()",
+        ]
     s = Scratch()
     try:
         todo = [p for p in probes(s) if args.only is None or args.only in p.name]
@@ -831,6 +1371,7 @@ def main() -> int:
         )
         return 1 if counts["defect"] else 0
     finally:
+        s.release()
         shutil.rmtree(s.dir, ignore_errors=True)
 
 

@@ -380,11 +380,13 @@ def test_a_failure_after_deciding_leaves_no_output_parts_or_temp_files(env, monk
 
 
 def test_dollar_signs_do_not_break_the_report_chart(env):
-    rows = [["O-1", "2025-06-01", "$\\alpha$", "nvidia-h100-sxm", "US", "$x$ Ltd", "DE"], ROW]
+    # as math text, both labels are errors: the chart must print them as they are
+    rows = [["O-1", "2025-06-01", "$a^^b$", "nvidia-h100-sxm", "US", "$\\notacommand$ Ltd", "DE"], ROW]
     src = write_csv(env / "ob.csv", rows)
     p = cli(env, str(src), "--out", str(env / "o.csv"), "--report", str(env / "r.html"))
     assert p.returncode == 0, p.stderr
-    assert "$x$ Ltd" in (env / "r.html").read_text() or "$\\alpha$" in (env / "r.html").read_text()
+    text = (env / "r.html").read_text()
+    assert "$a^^b$" in text and "data:image/png;base64," in text
 
 
 def test_parquet_output_keeps_types(env):
