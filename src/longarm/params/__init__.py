@@ -41,7 +41,7 @@ def load(name: str) -> dict[str, Any]:
     if name not in FILES:
         raise DataError(f"no parameter file {name!r}")
     text = resources.files("longarm.params").joinpath(f"{name}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (safe loaders)
 
 
 def source(source_id: str) -> dict[str, Any]:

@@ -132,8 +132,10 @@ class Index:
                 self.types.append(etype)
                 variants = {r["n"], *r.get("a", ())}
                 origin = {v: v for v in variants}
-                if r["s"] in el:  # EL names often carry ", City, Province"
-                    origin.update({_without_place(v): v for v in variants if "," in v})
+                if r["s"] in el:  # EL names often carry ", City, Province"; a listed name wins
+                    for v in sorted(variants):
+                        if "," in v:
+                            origin.setdefault(_without_place(v), v)
                 seen: set[tuple] = set()  # type: ignore[type-arg]
                 ntype = etype if etype in ("person", "organization", "vessel") else None
                 for v in sorted(origin):
