@@ -272,7 +272,16 @@ async def main_async(args: argparse.Namespace) -> dict:
         ]
         await drive(client, assess_reqs + screen_reqs, 100, 5)  # warm up both paths
         pid = server_pid(port)
-        result["assess"] = await drive(client, assess_reqs, args.assess_rps, args.seconds)
+
+        async def fresh() -> Client:
+            c = Client("127.0.0.1", port, token, args.connections)
+            await c.open()
+            return c
+
+        phases = set(args.phases.split(","))
+        if "assess" in phases:
+            client = await fresh()
+            result["assess"] = await drive(client, assess_reqs, args.assess_rps, args.seconds)
         print(json.dumps(result["assess"]), file=sys.stderr, flush=True)
         result["screen"] = await drive(client, screen_reqs, args.screen_rps, min(args.seconds, 30))
         result["assess_max"] = await max_throughput(client, assess_reqs, 10)
@@ -292,7 +301,7 @@ async def main_async(args: argparse.Namespace) -> dict:
                 t0 = time.perf_counter()
                 while h.get(f"/v1/batches/{job}").json()["status"] == "queued":
                     await asyncio.sleep(0.2)
-                during = await drive(client, assess_reqs, args.assess_rps, args.seconds)
+                during = await drive(await fresh(), assess_reqs, args.assess_rps, args.seconds)
                 status = h.get(f"/v1/batches/{job}").json()
                 during["batch_rows_done_at_end"] = status["rows_done"]
                 during["batch_status_at_end"] = status["status"]
@@ -303,7 +312,8 @@ async def main_async(args: argparse.Namespace) -> dict:
                 during["batch_final"] = {k: status[k] for k in ("status", "rows_done", "rows_total")}
                 result["assess_during_batch"] = during
                 print(json.dumps(during), file=sys.stderr, flush=True)
-        if args.soak:
+        if args.soak and "soak" in phases:
+            client = await fresh()
             samples: list[tuple[float, float]] = []
             t0 = time.perf_counter()
             soak = await drive(
@@ -332,6 +342,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--batch-rows", type=int, default=1_000_000)
     ap.add_argument("--soak", type=float, default=600)
+    ap.add_argument("--phases", default="assess,screen,max,batch,soak", help="which of them to run")
     args = ap.parse_args()
     print(json.dumps(asyncio.run(main_async(args)), indent=2))
 

@@ -341,7 +341,6 @@ def test_the_run_record_names_list_ruleset_input_hash_counts_and_output_hash(env
 
 
 def test_pdf_without_weasyprint_is_refused_before_any_work(env):
-    pytest.importorskip("polars")
     try:
         import weasyprint  # noqa: F401
 

@@ -23,7 +23,10 @@ def batch(
     ] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="write an HTML (or PDF) summary here")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store (audit log, runs)")] = None,
-    partition_rows: Annotated[int, typer.Option("--partition-rows", min=1)] = 25_000,
+    partition_rows: Annotated[
+        int,
+        typer.Option("--partition-rows", min=1, help="rows per partition (the unit of work, memory and resumption)"),
+    ] = 25_000,
     raw: Annotated[
         bool, typer.Option("--raw", help="CSV output: keep cells starting with = + - @ tab CR as they are")
     ] = False,
