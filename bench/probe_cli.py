@@ -1264,6 +1264,38 @@ def probes(s: Scratch) -> list[Probe]:  # noqa: PLR0915 (one list of every probe
         )
     )
     P(Probe("schema --json (no such option)", ["schema", "transaction", "--json"], "error", "--json"))
+    P(Probe("extra: LONGARM_STORE empty", ["assess", good, "--json"], "ok", env={"LONGARM_STORE": ""}, check=one_json))
+    P(
+        Probe(
+            "extra: LONGARM_HOME empty",
+            ["assess", good, "--json"],
+            "either",
+            "LONGARM_HOME",
+            env={"LONGARM_HOME": ""},
+            check=one_json,
+        )
+    )
+    many = s.write(
+        "many.json", tx(parties=[{"role": "purchaser", "name": f"Buyer {i} Trading"} for i in range(10_000)])
+    )
+    P(Probe("extra: 10,000 parties", ["assess", many, "--json"], "ok", check=one_json, timeout=300))
+    P(
+        Probe(
+            "extra: diff 2000-01-01 to 2099-12-31 with chips",
+            ["diff", "2000-01-01", "2099-12-31", "--json"],
+            "ok",
+            check=one_json,
+            timeout=300,
+        )
+    )
+    P(
+        Probe(
+            "extra: classify the day before 3A090",
+            [C, "--chip", "nvidia-h100-sxm", "--as-of", "2022-10-06", "--json"],
+            "ok",
+            check=one_json,
+        )
+    )
     return out
 
 

@@ -273,6 +273,16 @@ def test_batch_upload_progress_result_and_report(server, tmp_path):
         assert c.get(f"/v1/batches/{job_id}/report").text.lstrip().lower().startswith("<!doctype html")
     got = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
     assert got["order_id"].to_list() == [f"o{i}" for i in range(400)]
+    from longarm.store import Store
+
+    audit = Store(server.store)
+    try:  # the run's rows are in the audit log, tied to the key that uploaded the book
+        job = next(r for r in audit.records(kind="batch-job") if r["subject"] == job_id)
+        assert job["payload"]["key_id"] == server.tokens["analyst"].split("_")[1]
+        rows = [r for r in audit.records(kind="batch-row") if r["run_id"] == job["payload"]["run_id"]]
+        assert len(rows) == 400
+    finally:
+        audit.close()
     assert pl.read_parquet(tmp_path / "out.parquet").height == 400
     # the same book through the CLI gives the same rows
     proc = subprocess.run(

@@ -330,13 +330,11 @@ def _install_list(task: Task) -> None:
 
 def _screen_key(idx: Any, name: str, country: str, type_: str) -> str:
     """The screening result `assess` uses for this party, as a key: the name's country-free
-    candidates (computed once per name) with the country applied — the call `screen_parties`
-    (longarm.rules.parties) makes. The party's type reaches `assess` (and the key, as a column);
-    the day the rules screen by type, `type_` goes into this call too."""
+    candidates for its type (computed once per name) with the country applied — the call
+    `screen_parties` (longarm.rules.parties) makes."""
     from longarm.screening.match import adjust_for_country
 
-    del type_  # see above: screen_parties does not screen by type
-    found = adjust_for_country(idx.candidates_for(name, None), country.upper() or None)
+    found = adjust_for_country(idx.candidates_for(name, type_ or None), country.upper() or None)
     return ";".join(f"{m.entry_index}:{m.matched_name}" for m in found)  # the score is not in the output
 
 

@@ -69,20 +69,32 @@ def _names() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=65536)
-def _hits(name: str, on: dt.date) -> tuple[tuple[str, str, float, str], ...]:
-    """(key, listed name, score, explanation) for every listed name matching `name` on `on`."""
+def _scores(name: str) -> dict[str, tuple[float, str]]:
+    """Listed name -> (score, explanation) for every listed name matching `name`, on any date:
+    a name is scored once, whatever the dates it is asked about."""
     from longarm.screening.match import THRESHOLD, index_for, score
     from longarm.screening.normalize import normalize
 
     query = normalize(name)
     weight = index_for().weight
-    normalised = _names()
+    out = {}
+    for listed, normalised in _names().items():
+        s = score(query, normalised, weight)
+        if s.value >= THRESHOLD:
+            out[listed] = (s.value, s.explanation)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _hits(name: str, on: dt.date) -> tuple[tuple[str, str, float, str], ...]:
+    """(key, listed name, score, explanation) for every listed name matching `name` on `on`."""
+    found = _scores(name)
     out = []
-    for key, entry in in_force(on):
-        for listed in entry.get("entities", ()):
-            s = score(query, normalised[listed], weight)
-            if s.value >= THRESHOLD:
-                out.append((key, listed, s.value, s.explanation))
+    if found:
+        for key, entry in in_force(on):
+            for listed in entry.get("entities", ()):
+                if listed in found:
+                    out.append((key, listed, *found[listed]))
     return tuple(sorted(out, key=lambda h: -h[2]))
 
 

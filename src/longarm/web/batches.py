@@ -230,6 +230,15 @@ def run_job(store: Path, job_id: str) -> None:
         pl.read_parquet(out).write_csv(where / ".result.csv.tmp")
         os.replace(where / ".result.csv.tmp", where / "result.csv")
         total = int(result.get("rows", total))
+        from longarm.store import record_quietly
+
+        job = get(store, job_id) or {}
+        record_quietly(  # ties the run's batch-row records to the key that uploaded the book
+            "batch-job",
+            job_id,
+            {"key_id": job.get("key_id"), "run_id": result["run_id"], "counts": result["counts"], "rows": total},
+            store,
+        )
         _set(
             store,
             job_id,
