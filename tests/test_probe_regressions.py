@@ -48,7 +48,17 @@ def refused(proc, field: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["15832", True, [1]])
-@pytest.mark.parametrize("field", ["tpp", "die_area_mm2", "bidirectional_transfer_rate_gbs", "process_node_nm"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "tpp",
+        "die_area_mm2",
+        "bidirectional_transfer_rate_gbs",
+        "memory_bandwidth_density",
+        "package_area_mm2",
+        "process_node_nm",
+    ],
+)
 def test_a_number_written_as_text_or_a_boolean_is_refused(tmp_path, field, value):
     # `tpp: true` was read as a TPP of 1 and `"15832"` converted silently
     doc = with_(with_(BASE, "item.catalog_id", None), f"item.{field}", value)
