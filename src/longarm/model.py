@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import math
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -39,7 +40,7 @@ PartyType = Literal["organization", "person", "vessel"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # no "15832" or true for a number
 
 
 # ISO 3166-1 alpha-2: every code pycountry lists (a test keeps the two equal). A set, so that
@@ -66,6 +67,28 @@ def country_code(value: str | None) -> str | None:
     if len(code) != 2 or code not in ISO_3166_ALPHA_2:
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
     return code
+
+
+COUNTRY_GROUPS = frozenset(
+    {"A:1", "A:2", "A:3", "A:4", "A:5", "A:6", "B", "D:1", "D:2", "D:3", "D:4", "D:5", "E:1", "E:2"}
+)
+
+
+def iso_date_only(value: object) -> object:
+    """Only a date or a YYYY-MM-DD string: not a number (days since 1970?), not a time of day."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("must be a date (YYYY-MM-DD), not a number")
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    return value
+
+
+def plausible(value: dt.date) -> dt.date:
+    if value < EARLIEST_DATE:
+        raise ValueError(f"must be on or after {EARLIEST_DATE.isoformat()}")
+    if value > LATEST_DATE:
+        raise ValueError(f"must be on or before {LATEST_DATE.isoformat()}")
+    return value
 
 
 def finite_positive(value: float | None) -> float | None:
@@ -159,7 +182,7 @@ class ForeignDirectProduct(Strict):
 
 
 class Item(Strict):
-    catalog_id: str | None = None
+    catalog_id: str | None = Field(None, min_length=1)
     name: str | None = None
     type: ItemType = "ic"
     eccn: str | None = None
@@ -214,10 +237,45 @@ class IsInformed(Strict):
     or Country Groups ("D:5")."""
 
     citation: str = Field(..., min_length=1)
-    date: dt.date
+    date: dt.date = Field(strict=False)
     items: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
     text: str | None = None
+
+    _citation = field_validator("citation")(real_name)
+    _date = field_validator("date", mode="before")(lambda v: iso_date_only(v))
+
+    @field_validator("date")
+    @classmethod
+    def _plausible(cls, value: dt.date) -> dt.date:
+        return plausible(value)
+
+    @field_validator("destinations")
+    @classmethod
+    def _destinations(cls, value: list[str]) -> list[str]:
+        """Country codes (upper-cased, as everywhere else) or Country Groups: `cn` was ignored."""
+        out: list[str] = []
+        for v in value:
+            code = v.strip().upper()
+            out.append(code if code in COUNTRY_GROUPS else str(country_code(code)))
+        return out
+
+    @field_validator("items")
+    @classmethod
+    def _items(cls, value: list[str]) -> list[str]:
+        """Catalogue ids (lower-cased) or ECCN prefixes (upper-cased): `NVIDIA-H20` was ignored."""
+        from longarm import catalog
+
+        out = []
+        for v in value:
+            v = v.strip()
+            if v.lower() in catalog.chips():
+                out.append(v.lower())
+            elif re.fullmatch(r"\d[A-E]\d{3}.*", v.upper()):
+                out.append(v.upper())
+            else:
+                raise ValueError(f"{v!r} is neither a catalogue id nor an ECCN prefix (3A090)")
+        return out
 
 
 class Exporter(Strict):
@@ -228,10 +286,11 @@ class Exporter(Strict):
     is_informed: list[IsInformed] | None = None
 
     _cc = field_validator("country")(country_code)
+    _name = field_validator("name")(lambda v: None if v is None else real_name(v))
 
 
 class Transaction(Strict):
-    as_of: dt.date = Field(default_factory=dt.date.today)
+    as_of: dt.date = Field(default_factory=dt.date.today, strict=False)
     activity: Activity = "export"
     from_country: str | None = None
     to_country: str
@@ -247,18 +306,12 @@ class Transaction(Strict):
     @classmethod
     def iso_date(cls, value: object) -> object:
         """Only a date or an ISO date string: an integer is not read as days since 1970."""
-        if isinstance(value, bool | int | float):
-            raise ValueError("must be a date (YYYY-MM-DD), not a number")
-        return value
+        return iso_date_only(value)
 
     @field_validator("as_of")
     @classmethod
     def plausible_date(cls, value: dt.date) -> dt.date:
-        if value < EARLIEST_DATE:
-            raise ValueError(f"must be on or after {EARLIEST_DATE.isoformat()}")
-        if value > LATEST_DATE:
-            raise ValueError(f"must be on or before {LATEST_DATE.isoformat()}")
-        return value
+        return plausible(value)
 
 
 # ---- output ---------------------------------------------------------------------------
