@@ -72,15 +72,17 @@ def _names() -> dict[str, Any]:
 def _scores(name: str) -> dict[str, tuple[float, str]]:
     """Listed name -> (score, explanation) for every listed name matching `name`, on any date:
     a name is scored once, whatever the dates it is asked about."""
-    from longarm.screening.match import THRESHOLD, index_for, score
+    from longarm.screening.match import THRESHOLD, index_for, numbers_differ, score
     from longarm.screening.normalize import normalize
 
     query = normalize(name)
     weight = index_for().weight
     out = {}
     for listed, normalised in _names().items():
-        s = score(query, normalised, weight)
-        if s.value >= THRESHOLD:
+        if numbers_differ(query, normalised):
+            continue  # the score halves: below the threshold ("Customer 01234 Trading" is nobody here)
+        if score(query, normalised, weight, explain=False).value >= THRESHOLD:  # explained only if kept
+            s = score(query, normalised, weight)
             out[listed] = (s.value, s.explanation)
     return out
 

@@ -12,9 +12,9 @@ import builtins
 import datetime as dt
 import math
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CONTRACT_VERSION = "2"
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -230,6 +230,24 @@ class Party(Strict):
     _name = field_validator("name")(real_name)
 
 
+def letter_destination(value: str) -> str:
+    """A letter's destination: a country code (upper-cased, as everywhere else) or a Country Group."""
+    code = value.strip().upper()
+    return code if code in COUNTRY_GROUPS else str(country_code(code))
+
+
+def letter_item(value: str) -> str:
+    """A letter's item: a catalogue id (lower-cased) or an ECCN prefix (upper-cased)."""
+    from longarm import catalog
+
+    v = value.strip()
+    if v.lower() in catalog.chips():
+        return v.lower()
+    if re.fullmatch(r"\d[A-E]\d{3}.*", v.upper()):
+        return v.upper()
+    raise ValueError(f"{v!r} is neither a catalogue id nor an ECCN prefix (3A090)")
+
+
 class IsInformed(Strict):
     """A letter informing this exporter of a license requirement (744.21(b), 744.23(b), ...).
 
@@ -238,8 +256,8 @@ class IsInformed(Strict):
 
     citation: str = Field(..., min_length=1)
     date: dt.date = Field(strict=False)
-    items: list[str] = Field(default_factory=list)
-    destinations: list[str] = Field(default_factory=list)
+    items: list[Annotated[str, AfterValidator(letter_item)]] = Field(default_factory=list)
+    destinations: list[Annotated[str, AfterValidator(letter_destination)]] = Field(default_factory=list)
     text: str | None = None
 
     _citation = field_validator("citation")(real_name)
@@ -249,33 +267,6 @@ class IsInformed(Strict):
     @classmethod
     def _plausible(cls, value: dt.date) -> dt.date:
         return plausible(value)
-
-    @field_validator("destinations")
-    @classmethod
-    def _destinations(cls, value: list[str]) -> list[str]:
-        """Country codes (upper-cased, as everywhere else) or Country Groups: `cn` was ignored."""
-        out: list[str] = []
-        for v in value:
-            code = v.strip().upper()
-            out.append(code if code in COUNTRY_GROUPS else str(country_code(code)))
-        return out
-
-    @field_validator("items")
-    @classmethod
-    def _items(cls, value: list[str]) -> list[str]:
-        """Catalogue ids (lower-cased) or ECCN prefixes (upper-cased): `NVIDIA-H20` was ignored."""
-        from longarm import catalog
-
-        out = []
-        for v in value:
-            v = v.strip()
-            if v.lower() in catalog.chips():
-                out.append(v.lower())
-            elif re.fullmatch(r"\d[A-E]\d{3}.*", v.upper()):
-                out.append(v.upper())
-            else:
-                raise ValueError(f"{v!r} is neither a catalogue id nor an ECCN prefix (3A090)")
-        return out
 
 
 class Exporter(Strict):

@@ -393,6 +393,8 @@ class Index:
                 if (type and etype and etype != type) or (q.legal_forms and etype == "person"):
                     continue  # another kind of party; a name with a legal form is not a person's
                 c = self.name(nid)
+                if numbers_differ(q, c):
+                    continue  # "Star II" is not "Star III": scores at most 0.5
                 s = score(q, c, self.weight, type or etype, self.df, explain=False)
                 if s.value < THRESHOLD - COUNTRY_BONUS:
                     continue
@@ -572,6 +574,12 @@ def _align(
 
 def _generic(token: str) -> bool:
     return token in PLACES or token in GENERIC
+
+
+def numbers_differ(q: Name, c: Name) -> bool:
+    """Whether `score` halves: then it is at most 0.5 (every other part keeps it at most 1 before
+    the halving and only lowers it after), below any threshold, so the pair need not be scored."""
+    return q.numbers != c.numbers
 
 
 def score(

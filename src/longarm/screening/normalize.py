@@ -99,6 +99,34 @@ CHINESE_WORDS = {
     "光电": " optoelectronics ",
     "航空": " aviation ",
     "航天": " aerospace ",
+    "科学": " science ",
+    "设计": " design ",
+    "工程": " engineering ",
+    "研究": " research ",
+    "精密": " precision ",
+    "光学": " optical ",
+    "船舶": " shipbuilding ",
+    "重工业": " heavy industry ",
+    "重工": " heavy industries ",
+    "电气": " electric ",
+    "电力": " power ",
+    "石油": " petroleum ",
+    "化学": " chemical ",
+    "医药": " pharmaceutical ",
+    "生物": " biological ",
+    "系统": " system ",
+    "自动化": " automation ",
+    "集成": " integrated ",
+    "芯片": " chip ",
+    "测试": " testing ",
+    "检测": " testing ",
+    "控制": " control ",
+    "动力": " power ",
+    "汽车": " automobile ",
+    "金融": " financial ",
+    "证券": " securities ",
+    "传媒": " media ",
+    "新材料": " new materials ",
 }
 # The English names listed parties use for their Chinese brands, which no reading gives
 # ("寒武纪" is read han wu ji; the company writes Cambricon). Each is the name on the bundled list.
@@ -143,6 +171,117 @@ CHINESE_BRANDS = {
     "开发": " development ",
 }
 _CHINESE_RX = re.compile("|".join(sorted(map(re.escape, {**CHINESE_WORDS, **CHINESE_BRANDS}), key=len, reverse=True)))
+_CHINESE_WORDS_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_WORDS), key=len, reverse=True)))
+_BRAND_RX = re.compile("|".join(sorted(map(re.escape, CHINESE_BRANDS), key=len, reverse=True)))
+# Russian words of organisation names, as the lists transliterate them, to the English words of
+# their translated aliases ("BESPILOTNYE SISTEMY" / "UNMANNED SYSTEMS", "INSTITUT OKEANOLOGII ...
+# ROSSIISKOI AKADEMII NAUK" / "INSTITUTE OF OCEANOLOGY ... RUSSIAN ACADEMY OF SCIENCES"). Keyed by
+# stem in a folded spelling (`_russian_key`: kh h, ts c, y i, doubled letters once) so that every
+# romanisation and case ending of a word ("rossiyskoy", "rossiiskoi", "rossiskoi") finds it.
+RUSSIAN_STEMS = {
+    "bespilotn": "unmanned",
+    "sistem": "system",
+    "rosisk": "russian",
+    "akademi": "academy",
+    "nauk": "science",
+    "nauchn": "science",
+    "isledovatelsk": "research",
+    "proizvodstven": "production",
+    "institut": "institute",
+    "okeanologi": "oceanology",
+    "fizichesk": "physical",
+    "problem": "problems",
+    "teoretichesk": "theoretical",
+    "prikladn": "applied",
+    "mehanik": "mechanics",
+    "sibirsk": "siberian",
+    "otdeleni": "branch",
+    "federaln": "federal",
+    "gosudarstven": "state",
+    "biudzhetn": "budgetary",
+    "uchrezhdeni": "institution",
+    "nacionaln": "national",
+    "centr": "center",
+    "morsk": "marine",
+    "biologi": "biology",
+    "transportn": "transport",
+    "kompani": "company",
+    "holdingov": "holding",
+    "raket": "rocket",
+    "raketn": "rocket",
+    "aviacion": "aviation",
+    "kosmichesk": "space",
+    "elektron": "electronics",
+    "elektronn": "electronics",
+    "priborostroitelsk": "instrument",
+    "mashinostroitelsk": "engineering",
+    "stroitelsk": "construction",
+    "neft": "oil",
+    "neftian": "oil",
+    "energetichesk": "energy",
+    "himichesk": "chemical",
+    "metalurgichesk": "metallurgical",
+    "sudostroitelsk": "shipbuilding",
+    "sudostroeni": "shipbuilding",
+    "priborostroeni": "instrument",
+    "mashinostroeni": "engineering",
+    "obedineni": "association",
+    "obiedineni": "association",
+    "predpriat": "enterprise",
+    "biur": "bureau",
+    "optichesk": "optical",
+    "radiotehnichesk": "radio engineering",
+    "tehnichesk": "technical",
+    "sviaz": "communication",
+    "tehnologi": "technology",
+    "tehnologichesk": "technology",
+    "innovacion": "innovation",
+    "inzhenern": "engineering",
+    "torgov": "trading",
+    "promishlen": "industrial",
+    "grup": "group",
+    "finansov": "financial",
+    "investicion": "investment",
+    "servis": "services",
+    "vneshneekonomichesk": "foreign economic",
+    "eksport": "export",
+    "upravliaiushch": "management",
+    "avtomatik": "automation",
+    "avtomatizaci": "automation",
+    "issledovani": "research",
+    "razrabotk": "development",
+    "materialov": "materials",
+    "universitet": "university",
+    "gosudarstvenii": "state",
+    "dalnevostochn": "far eastern",
+    "severo": "north",
+    "iuzhn": "southern",
+    "severn": "northern",
+    "vostochn": "eastern",
+    "zapadn": "western",
+}
+# Case, gender and number endings of Russian adjectives and nouns, longest first (folded spelling).
+_RUSSIAN_ENDINGS = ("ogo", "omu", "imi", "ami", "aia", "oie", "oe", "oi", "ie", "ia", "ih", "ii", "om", "ov", "ei", "a", "i", "e", "u", "o")
+_RUSSIAN_FOLD = [("kh", "h"), ("ts", "c"), ("tc", "c"), ("y", "i"), ("j", "i")]
+
+
+@lru_cache(maxsize=50_000)
+def _russian(tok: str) -> str | None:
+    """A transliterated Russian organisation word in English ("sistemy" system), or None."""
+    if len(tok) < 4 or not tok.isalpha():
+        return None
+    key = tok
+    for a, b in _RUSSIAN_FOLD:
+        key = key.replace(a, b)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    if key in RUSSIAN_STEMS:
+        return RUSSIAN_STEMS[key]
+    for end in _RUSSIAN_ENDINGS:
+        if key.endswith(end) and len(key) - len(end) >= 3 and key[: -len(end)] in RUSSIAN_STEMS:
+            return RUSSIAN_STEMS[key[: -len(end)]]
+    return None
+
+
 JAPANESE_WORDS = {
     "重工業": " heavy industries ",
     "工業": " industries ",
@@ -163,6 +302,8 @@ JAPANESE_WORDS = {
     "物産": " trading ",
     "貿易": " trading ",
 }
+# Words of Japanese company names that Chinese writes otherwise (Chinese 制造厂, 电机, 汽车, 贸易).
+_JAPANESE_HINT = re.compile("製作所|電機|電気|自動車|商事|物産|重工業|汽船|海運|興業|産業")
 _JAPANESE_RX = re.compile("|".join(sorted(map(re.escape, JAPANESE_WORDS), key=len, reverse=True)))
 KOREAN_WORDS = {
     "전자": " electronics ",
@@ -556,11 +697,19 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
         n = _normalize(part, type, tuple(removed))
         if n.tokens and not any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
             found.append(n)
-    if type != "organization" and _SHORT_HAN.match(text) and not found[0].legal_forms if found else False:
-        # a short name in kanji alone may be Japanese: its Japanese reading is a name too ("黒澤明")
+    short = type != "organization" and _SHORT_HAN.match(text) and not found[0].legal_forms if found else False
+    if short or (found and found[0].script == "cjk" and _JAPANESE_HINT.search(text) and not _KANA_RX.search(text)):
+        # a short name in kanji alone may be Japanese ("黒澤明"), as may a longer one holding a word
+        # of Japanese company names ("三菱重工業", "日立製作所"): its Japanese reading is a name too
         jp = _normalize(text, type, tuple(removed), japanese=True)
         if len(jp.tokens) >= 2 and jp.tokens != found[0].tokens:
             found.append(jp)
+    if found and found[0].script == "cjk" and (_BRAND_RX.search(text) or _KANA_RX.search(text)):
+        # a brand's Chinese name is also written in pinyin ("海光" Hygon, "Chengdu Haiguang ..."); a
+        # foreign word in katakana is also read as that word ("エレクトロン" electron)
+        plain = _normalize(split_aliases(text)[0], type, tuple(removed), plain=True)
+        if plain.tokens and all(plain.tokens != f.tokens for f in found):
+            found.append(plain)
     if found and found[0].script == "hangul":
         # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel)
         glued = _normalize(split_aliases(text)[0], type, tuple(removed), glue=True)
@@ -589,7 +738,12 @@ def normalize(text: str, type: str | None = None) -> Name:
 
 
 def _normalize(
-    text: str, type: str | None, removed: tuple[str, ...], japanese: bool = False, glue: bool = False
+    text: str,
+    type: str | None,
+    removed: tuple[str, ...],
+    japanese: bool = False,
+    glue: bool = False,
+    plain: bool = False,
 ) -> Name:
     original = text
     stripped: list[str] = [f"symbol {c!r}" if len(c) == 1 else c for c in removed]
@@ -604,7 +758,7 @@ def _normalize(
     forms: dict[str, names_data.Form] = {}
     script = "latin"
     if not text.isascii():
-        text, script = _transliterate(text, forms, japanese, glue)
+        text, script = _transliterate(text, forms, japanese, glue, plain)
     text = _HYPHEN_INITIALS.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"\bf\.\s?lli\b", "fratelli", text, flags=re.I)
@@ -630,6 +784,8 @@ def _normalize(
             spelt.append(tok)
             continue
         as_written = tok
+        if type != "person" and tok not in ENGLISH_WORDS:
+            tok = _russian(tok) or tok
         tok = ABBREVIATIONS.get(tok, tok)
         if tok not in ENGLISH_WORDS and type != "person":
             tok = generic.get(tok, tok)
@@ -644,6 +800,8 @@ def _normalize(
             numbers.update(re.findall(r"\d+", tok))
         tokens.append(tok)
         spelt.append(tok if num is not None else as_written)
+    if type != "person" and ("named" in tokens or "im" in tokens[:-1]):
+        tokens, spelt = _named_after(tokens, spelt, stripped)
     # a word repeated ("Huawei Technologies Co., Ltd. Huawei") is said once; short ones (initials,
     # "Hia Soo Gan Benson Hia") may be parts of the name in their own right
     seen: set[str] = set()
@@ -692,6 +850,53 @@ def _legal_word(tok: str) -> str:
         if tok[0] == word[0] and tok != word and abs(len(tok) - len(word)) <= 2:
             if OSA.distance(tok, word, score_cutoff=2) <= (1 if len(word) <= 7 else 2):
                 return word
+    return tok
+
+
+def _named_after(tokens: list[str], spelt: list[str], stripped: list[str]) -> tuple[list[str], list[str]]:
+    """ "Named after" ("imeni", "im.") carries no identity, and the person named after it is written
+    in the Russian genitive ("Institut ... im. P.P. Shirshova", "Zavod imeni Gubkina"): read in the
+    nominative, as the translated alias writes it ("P.P. Shirshov Institute")."""
+    out_t: list[str] = []
+    out_s: list[str] = []
+    k = 0
+    while k < len(tokens):
+        if tokens[k] != "named" and (tokens[k] != "im" or k + 1 == len(tokens)):
+            out_t.append(tokens[k])
+            out_s.append(spelt[k])
+            k += 1
+            continue
+        stripped.append(f"{spelt[k]!r} (named after)")
+        k += 1
+        if k < len(tokens) and tokens[k] in ("after", "for"):
+            k += 1
+        words = 0
+        while k < len(tokens) and words < 3 and (len(tokens[k]) <= 2 or tokens[k] not in GENERIC):
+            tok = tokens[k]
+            if len(tok) > 2 and tok.isalpha():
+                tok = _nominative(tok)
+                words += 1
+            out_t.append(tok)
+            out_s.append(tok if tok != tokens[k] else spelt[k])
+            k += 1
+    return out_t, out_s
+
+
+_GENITIVE = [
+    (re.compile(r"(?<=[sc]k)ogo$"), "y"),  # Zhirmunskogo -> Zhirmunsky
+    (re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])a$"), ""),  # Shirshova, Gubkina, Khristianovicha
+    (re.compile(r"(?<=ts|tz)y$"), "a"),  # Kapitsy -> Kapitsa
+]
+
+
+def _nominative(tok: str) -> str:
+    """A Russian surname in the genitive, in the nominative ("Shirshova" -> "shirshov")."""
+    if len(tok) < 5:
+        return tok
+    for rx, repl in _GENITIVE:
+        new = rx.sub(repl, tok)
+        if new != tok:
+            return new
     return tok
 
 
@@ -826,7 +1031,7 @@ def _fuzzy_form(tok: str) -> names_data.Form | None:
 
 
 def _transliterate(
-    text: str, forms: dict[str, names_data.Form], japanese: bool = False, glue: bool = False
+    text: str, forms: dict[str, names_data.Form], japanese: bool = False, glue: bool = False, plain: bool = False
 ) -> tuple[str, str]:
     """Non-Latin scripts to Latin, script by script; the main non-Latin script found."""
     low = text.casefold()
@@ -844,12 +1049,12 @@ def _transliterate(
     script = "other"
     if japanese or _KANA_RX.search(text) or _JAPANESE_MARK.search(text) or {"kk", "yk", "gk"} & forms.keys():
         if _HAN_RX.search(text) or _KANA_RX.search(text):
-            return _japanese(text), "cjk"
+            return _japanese(text, plain), "cjk"
     for name, rx in _SCRIPTS:
         if rx.search(text):
             script = name
             if name == "cjk":
-                text = _chinese(text)
+                text = _chinese(text, plain)
             elif name == "hangul":
                 text = rx.sub(lambda m: " " + _hangul(m.group(0), surname=not glue) + " ", text)
             elif name == "abjad":
@@ -885,38 +1090,59 @@ def _han_number(s: str) -> str:
     return str(total + cur)
 
 
-def _chinese(text: str) -> str:
+def _chinese(text: str, plain: bool = False) -> str:
     """Chinese: business words in English, numbers as digits, every other character a pinyin syllable."""
     from pypinyin import lazy_pinyin
 
     text = _t2s().convert(text)
     text = _HAN_NUMBER.sub(lambda m: f" {_han_number(m.group(1) or m.group(2))} ", text)
-    text = _CHINESE_RX.sub(lambda m: CHINESE_BRANDS.get(m.group(0)) or CHINESE_WORDS[m.group(0)], text)
+    if plain:  # brands read in pinyin, as some of their Latin names write them
+        text = _CHINESE_WORDS_RX.sub(lambda m: CHINESE_WORDS[m.group(0)], text)
+    else:
+        text = _CHINESE_RX.sub(lambda m: CHINESE_BRANDS.get(m.group(0)) or CHINESE_WORDS[m.group(0)], text)
     return _HAN_RX.sub(lambda m: " " + " ".join(lazy_pinyin(m.group(0))) + " ", text)
 
 
 @cache
-def _cutlet():  # type: ignore[no-untyped-def]
+def _cutlet(foreign: bool = False):  # type: ignore[no-untyped-def]
     import cutlet
 
     k = cutlet.Cutlet()
-    k.use_foreign_spelling = False
+    k.use_foreign_spelling = foreign
     return k
+
+
+_KATAKANA_RUN = re.compile("^[\u30a1-\u30ffー]+$")
+# A foreign word in katakana closes every consonant with a vowel ("Advantest" アドバンテスト
+# a-do-ba-n-te-su-to): read as a loanword, the vowel after a consonant before another consonant
+# or at the end goes.
+_KANA_EPENTHESIS = re.compile(r"(?<=[bdfgkprstz])[uo](?=[bcdfghjklmnpqrstvwxz]|$)")
 
 
 _LONG_VOWELS = [("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e")]
 
 
-def _japanese(text: str) -> str:
-    """Japanese: company words in English, the rest read in Hepburn (long vowels written short)."""
+def _japanese(text: str, foreign: bool = False) -> str:
+    """Japanese: company words in English, the rest read in Hepburn (long vowels written short);
+    `foreign`: katakana read as the foreign word it writes (its spelling where the dictionary
+    knows it, "エレクトロン" electron, else without the added vowels, "adbantest")."""
     text = _JAPANESE_RX.sub(lambda m: JAPANESE_WORDS[m.group(0)], text)
 
     def read(m: re.Match[str]) -> str:
-        out = _cutlet().romaji(m.group(0), capitalize=False).casefold()
+        run = m.group(0)
+        out = _cutlet().romaji(run, capitalize=False).casefold()
+        if foreign and _KATAKANA_RUN.match(run):
+            spelt = _cutlet(True).romaji(run, capitalize=False).casefold()
+            if spelt == out or " " in spelt.strip():  # a katakana run is one word: Micron, not "my clone"
+                spelt = _KANA_EPENTHESIS.sub("", out.replace(" ", ""))
+            out = spelt
+            return " " + out + " "
         for a, b in _LONG_VOWELS:
             out = out.replace(a, b)
         return " " + out + " "
 
+    if foreign:
+        text = re.sub("[\u30a1-\u30ffー]+", read, text)
     return re.sub(f"[{_HAN}{_KANA}ー]+", read, text)
 
 
@@ -928,6 +1154,8 @@ def _hangul(run: str, surname: bool = True) -> str:
     out = []
     for i, part in enumerate(parts):
         syl = [anyascii(ch).casefold() for ch in part]
+        if not surname and syl:
+            syl = _loanword(syl)
         if surname and syl and i == 0 and not words and 2 <= len(part) <= 4 and part[0] in KOREAN_SURNAMES:
             syl[0] = KOREAN_SURNAMES[part[0]]
         if syl:
@@ -935,6 +1163,17 @@ def _hangul(run: str, surname: bool = True) -> str:
         if i < len(words):
             out.append(KOREAN_WORDS[words[i]].strip())
     return " ".join(out)
+
+
+# A foreign name written in Hangul adds a vowel "eu" after a consonant the Hangul syllable cannot
+# close ("Scott" 스콧 seu-kos, "Albert" 알베르트 al-be-leu-teu) and closes a syllable with ㅅ for a
+# final t ("Matt" 맷 maes): read as a loanword, the consonants line up with the Latin spelling.
+_EPENTHETIC = re.compile(r"^([^aeiouyw]+)eu$")
+
+
+def _loanword(syl: list[str]) -> list[str]:
+    out = [_EPENTHETIC.sub(r"\1", s) for s in syl] if len(syl) > 1 else syl
+    return [s[:-1] + "t" if len(s) > 2 and s.endswith("s") and s[-2] in "aeiou" else s for s in out]
 
 
 SYLLABLE = "\u01c0"  # joins the syllables of one Hangul word until the reading decides
@@ -984,6 +1223,7 @@ _GERESH = re.compile("([גזצתח])['׳’]")
 def _abjad(run: str) -> str:
     """Hebrew and Arabic letters to Latin consonants (the vowels are not written)."""
     run = run.replace("וו", "v")  # a doubled vav is the consonant v
+    run = re.sub(r"(?<=[\u05d0-\u05ea])יי(?=[\u05d0-\u05ea])", "ei", run)  # a doubled yod inside a word: ei/ai ("Major")
     run = re.sub(r"(?<![\u05d0-\u05ea])א([וי])", lambda m: "o" if m.group(1) == "ו" else "i", run)  # initial vowels
     run = _GERESH.sub(lambda m: {"ג": "j", "ז": "j", "צ": "c", "ת": "t", "ח": "x"}.get(m.group(1), m.group(1)), run)
     return anyascii(run.translate(_HEBREW).translate(_ARABIC)).casefold().replace("'", "").replace("`", "")

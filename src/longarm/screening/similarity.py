@@ -90,7 +90,8 @@ def abbreviates(a: str, b: str) -> bool:
 
 def is_ending(a: str, b: str) -> bool:
     """The same word with another gender or number ending ("Carlo"/"Carlos", "Makarova"/"Makarov");
-    an added vowel after a vowel is a spelling ("Baha"/"Bahaa"), not an ending."""
+    an added vowel after a vowel ("Baha"/"Bahaa") or a doubled last letter ("Weiss"/"Weis") is a
+    spelling, not an ending."""
     p = 0
     for x, y in zip(a, b):
         if x != y:
@@ -99,6 +100,8 @@ def is_ending(a: str, b: str) -> bool:
     ends = frozenset((a[p:], b[p:]))
     if p < 3 or ends not in _ENDINGS:
         return False
+    if "" in ends and a[p - 1] in ends:
+        return False  # a doubled last letter is a spelling ("Weiss"/"Weis", "Hess"/"Hes"), not an ending
     return not ("" in ends and ends - {""} <= {"a", "e"} and a[p - 1] in "aeiouy")
 
 
