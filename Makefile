@@ -27,6 +27,9 @@ demo: $(STAMP)
 	$(BIN)/longarm audit verify
 
 test: $(STAMP) browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium; install it (and a CJK font for the screenshots) when missing.

@@ -32,7 +32,10 @@ def test_every_source_and_dated_entry_states_its_quality():
         for entries in params.load(name).values():
             for e in entries if isinstance(entries, list) else []:
                 if isinstance(e, dict) and "from" in e:
-                    assert e.get("source_quality", params.source(e["source"])["source_quality"]) in ("primary", "secondary")
+                    assert e.get("source_quality", params.source(e["source"])["source_quality"]) in (
+                        "primary",
+                        "secondary",
+                    )
 
 
 def test_readme_names_the_two_setup_commands():

@@ -1133,10 +1133,9 @@ def _japanese(text: str, foreign: bool = False) -> str:
         out = _cutlet().romaji(run, capitalize=False).casefold()
         if foreign and _KATAKANA_RUN.match(run):
             spelt = _cutlet(True).romaji(run, capitalize=False).casefold()
-            if spelt == out or " " in spelt.strip():  # a katakana run is one word: Micron, not "my clone"
-                spelt = _KANA_EPENTHESIS.sub("", out.replace(" ", ""))
-            out = spelt
-            return " " + out + " "
+            if spelt != out and " " not in spelt.strip():  # a katakana run is one word: Micron, not "my clone"
+                return " " + spelt + " "
+            out = re.sub(r"([b-df-hj-np-tv-z])\1", r"\1", _KANA_EPENTHESIS.sub("", out.replace(" ", "")))
         for a, b in _LONG_VOWELS:
             out = out.replace(a, b)
         return " " + out + " "
