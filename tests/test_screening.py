@@ -374,3 +374,72 @@ def test_screening_finds_the_listed_entry_for_every_positive_variant():
         for r in rows
     )
     assert found / len(rows) >= 0.95, found / len(rows)
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("OOO BESPILOTNYE SISTEMY", "Unmanned Systems LLC"),
+        ("Nauchno-Issledovatelsky Institut Fizicheskikh Problem", "Research Institute of Physical Problems"),
+        ("Rossiiskii Tsentr Sudostroeniya", "Russian Shipbuilding Center"),
+        ("CJSC Promteh Servis", "JSC Promtech Service"),
+    ],
+)
+def test_transliterated_russian_business_words_line_up_with_their_translation(a, b):
+    s = match(a, b, "organization")
+    assert s.match, s.explanation
+
+
+def test_a_translated_business_word_alone_does_not_make_a_match():
+    assert not match("Bespilotnye Sistemy", "Unmanned Aviation", "organization").match
+
+
+def test_named_after_reads_the_genitive_surname_in_the_nominative():
+    s = match("Institut Okeanologii imeni Shirshova", "Shirshov Institute of Oceanology", "organization")
+    assert s.match, s.explanation
+    assert "(named after)" in s.explanation
+    assert "shirshov" in normalize("Zavod im. Shirshova", "organization").tokens
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("맷 스콧", "Matt Scott"),  # the vowel Hangul adds (seu-kos) and a final ㅅ for t
+        ("스콧 베넷", "Scott Bennett"),
+        ("מייקל דייוויס", "Michael Davis"),  # a doubled yod is the vowel ai/ei
+        ("ソフトバンク株式会社", "SoftBank Corp."),  # katakana: the vowels added after consonants dropped
+        ("株式会社アドバンテスト", "Advantest Corporation"),
+        ("東京エレクトロン株式会社", "Tokyo Electron Limited"),  # the word the katakana writes
+        ("日立製作所", "Hitachi Works"),  # kanji with a Japanese company word: read in Japanese too
+        ("三菱重工業", "Mitsubishi Heavy Industries"),
+        ("海光信息技术股份有限公司", "Haiguang Information Technology Co., Ltd."),  # a brand read in pinyin
+        ("海光信息技术股份有限公司", "Hygon Information Technology"),  # ... and as the brand
+    ],
+)
+def test_foreign_names_and_brands_across_scripts(a, b):
+    s = match(a, b)
+    assert s.match, s.explanation
+
+
+def test_a_doubled_last_letter_is_a_spelling_not_another_ending():
+    assert match("Hans Weis", "Hans Weiss", "person").match
+    assert not match("Aleksandr Ivanov", "Aleksandra Ivanova", "person").match
+    assert not match("Carlo Rossi", "Carlos Rossi", "person").match
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("PJSCSASCO", "PJSC SASCO"),
+        ("ROSHAN TRADINGCOMPANY", "ROSHAN TRADING COMPANY"),
+        ("LIMITED LIABILITY COMPANYUNIMATIK", "LIMITED LIABILITY COMPANY UNIMATIK"),
+    ],
+)
+def test_a_legal_form_glued_to_a_word_is_split_off(a, b):
+    s = match(a, b, "organization")
+    assert s.match, s.explanation
+
+
+def test_a_word_that_merely_ends_like_a_legal_form_is_kept_whole():
+    assert normalize("Intercompany Solutions").tokens[0] == "intercompany"
+    assert normalize("Aircompany South-West LLC").tokens[0] == "aircompany"

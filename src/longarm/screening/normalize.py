@@ -261,7 +261,7 @@ RUSSIAN_STEMS = {
     "zapadn": "western",
 }
 # Case, gender and number endings of Russian adjectives and nouns, longest first (folded spelling).
-_RUSSIAN_ENDINGS = ("ogo", "omu", "imi", "ami", "aia", "oie", "oe", "oi", "ie", "ia", "ih", "ii", "om", "ov", "ei", "a", "i", "e", "u", "o")
+_RUSSIAN_ENDINGS = tuple("ogo omu imi ami aia oie oe oi ie ia ih ii om ov ei a i e u o".split())
 _RUSSIAN_FOLD = [("kh", "h"), ("ts", "c"), ("tc", "c"), ("y", "i"), ("j", "i")]
 
 
@@ -767,6 +767,8 @@ def _normalize(
     text = re.sub(r"[^\w&]+|_", " ", text)
     raw = text.split()[: MAX_TOKENS * 2]
     raw = [p[:MAX_TOKEN] for t in raw for p in (_ALNUM.findall(t) if _MIXED.match(t) else (t,))]
+    if type != "person" and any(len(t) >= 8 and _GLUED_FORM.match(t) for t in raw):
+        raw = [p for t in raw for p in _unglue(t)]
     raw = _strip_prefixes(raw, type, stripped)
     written = [w for w in raw if w not in STOP and not w.isdigit() and w not in ("and", "und", "et")]
     if type != "person":
@@ -898,6 +900,24 @@ def _nominative(tok: str) -> str:
         if new != tok:
             return new
     return tok
+
+
+# Legal-form words glued to the next or previous word by a dropped space ("PJSCSASCO",
+# "LIMITEDLIABILITY COMPANY", "ROSHAN TRADINGCOMPANY"): long forms, after a word of six letters or more.
+_FORM_WORDS = "pjsc|ojsc|cjsc|company|limited|liability|corporation|gmbh|llc|ltd"
+_GLUED_FORM = re.compile(f"^(?:(?:{_FORM_WORDS})[a-z]{{3,}}|[a-z]{{3,}}(?:{_FORM_WORDS}))$")
+_GLUED_HEAD = re.compile(f"^({_FORM_WORDS.replace('|llc|ltd', '')})([a-z]{{3,}})$")
+_GLUED_TAIL = re.compile(f"^([a-z]{{6,}}?)({_FORM_WORDS})$")  # not "Aircompany", "Intercompany"
+
+
+def _unglue(tok: str) -> list[str]:
+    """A token split where a legal-form word was glued to it, else the token."""
+    if len(tok) < 8:
+        return [tok]
+    m = _GLUED_HEAD.match(tok) or _GLUED_TAIL.match(tok)
+    if m is None:
+        return [tok]
+    return [p for part in m.groups() for p in _unglue(part)]
 
 
 REORDERED = "'SURNAME, Given' read as 'Given SURNAME'"
@@ -1222,7 +1242,7 @@ _GERESH = re.compile("([גזצתח])['׳’]")
 def _abjad(run: str) -> str:
     """Hebrew and Arabic letters to Latin consonants (the vowels are not written)."""
     run = run.replace("וו", "v")  # a doubled vav is the consonant v
-    run = re.sub(r"(?<=[\u05d0-\u05ea])יי(?=[\u05d0-\u05ea])", "ei", run)  # a doubled yod inside a word: ei/ai ("Major")
+    run = re.sub(r"(?<=[\u05d0-\u05ea])יי(?=[\u05d0-\u05ea])", "ei", run)  # a doubled yod inside: ei ("Major")
     run = re.sub(r"(?<![\u05d0-\u05ea])א([וי])", lambda m: "o" if m.group(1) == "ו" else "i", run)  # initial vowels
     run = _GERESH.sub(lambda m: {"ג": "j", "ז": "j", "צ": "c", "ת": "t", "ח": "x"}.get(m.group(1), m.group(1)), run)
     return anyascii(run.translate(_HEBREW).translate(_ARABIC)).casefold().replace("'", "").replace("`", "")
