@@ -40,6 +40,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python bench/batch_bench.py > bench/batch-1m.json
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/screen_quality.py --split heldout
 	$(BIN)/python -m longarm.docs README.md
 
 docs: $(STAMP)

@@ -7,7 +7,8 @@ by the partitions in flight and the workers' caches, never by the input.
 
 Inside a worker each distinct party name is screened once (the country only adjusts the final
 score: `adjust_for_country(candidates_for(name))`) and each distinct set of facts is decided
-once; the party counts only through its screening result.
+once; the party counts only through its screening result. Party names are not scored against
+China's lists (`foreign_law.names_unused`): the result columns hold no foreign-law flag.
 
 Resumable: each finished partition is written atomically to `OUTPUT.parts/` with its SHA-256,
 under a manifest binding the run to its input's hash and parameters; a run restarted with the
@@ -227,6 +228,13 @@ def decide_row(
     row: dict[str, str], default_as_of: dt.date | None = None, whatif: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """One row's result columns: `assess` of the row alone, or `error` naming every bad cell."""
+    from longarm.foreign_law import names_unused
+
+    with names_unused():  # the result columns hold no foreign-law flag
+        return _decide_row(row, default_as_of, whatif)
+
+
+def _decide_row(row: dict[str, str], default_as_of: dt.date | None, whatif: dict[str, Any] | None) -> dict[str, Any]:
     from longarm.assess import assess
     from longarm.inputs import transaction
 

@@ -7,8 +7,11 @@ sources name), so no match here clears a party.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
@@ -126,7 +129,24 @@ def screen(name: str, on: dt.date | None = None) -> list[dict[str, Any]]:
     return out
 
 
+_NAMES_UNUSED = contextvars.ContextVar("foreign_law_names_unused", default=False)
+
+
+@contextlib.contextmanager
+def names_unused() -> Iterator[None]:
+    """Inside, `flags` leaves out the flags of parties named on China's lists: for a caller that
+    drops every foreign-law flag (an order book's result columns hold none), to whom scoring each
+    distinct party name against those lists would be most of the work and none of the result."""
+    token = _NAMES_UNUSED.set(True)
+    try:
+        yield
+    finally:
+        _NAMES_UNUSED.reset(token)
+
+
 def _party_flags(tx: Transaction) -> list[ForeignLawFlag]:
+    if _NAMES_UNUSED.get():
+        return []
     named: list[tuple[str, str]] = [(p.role, p.name) for p in tx.parties]
     if tx.exporter.name:
         named.append(("exporter", tx.exporter.name))
