@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from longarm import params
 from longarm.chips import listing
@@ -112,14 +113,21 @@ def plot(path: Path, on: dt.date) -> Path:
     ax.set_title(title, fontsize=9)
     ax.legend(loc="upper left", fontsize=7)
     fig.tight_layout()
-    # written beside the target and renamed: an existing file is never left half-written
+    save(fig, path)
+    return path
+
+
+def save(fig: Any, path: Path, **savefig: Any) -> None:
+    """Write a figure for `--plot` and close it: written beside the target and renamed, so an
+    existing file is never left half-written; an unwritable path is the caller's error."""
+    import matplotlib.pyplot as plt
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
     try:
-        fig.savefig(tmp)
+        fig.savefig(tmp, **savefig)
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise InputError(Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")) from None
     finally:
         plt.close(fig)
-    return path

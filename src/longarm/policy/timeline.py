@@ -5,12 +5,10 @@ export to China) as markers."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 from longarm import params
-from longarm.errors import InputError, Problem
 from longarm.policy import catalogue
 from longarm.policy.diff import KIND_OF_FILE, _dated
 
@@ -235,13 +233,6 @@ def plot(data: dict[str, Any], path: Path) -> None:
     ax.set_xlim(mdates.date2num(since) - 10, mdates.date2num(until) + 10)
     fig.tight_layout()
     fig.subplots_adjust(left=max(fig.subplotpars.left, 0.24))
-    # written beside the target and renamed: an existing chart is never left half-written
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        fig.savefig(tmp, dpi=130)
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise InputError(Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")) from None
-    finally:
-        plt.close(fig)
+    from longarm.plot import save
+
+    save(fig, path, dpi=130)
