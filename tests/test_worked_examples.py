@@ -33,9 +33,9 @@ DISAGREE: dict[str, str] = {
         "the A100 needed no license to China before the letter of 2022-08-26 (the 8-K calls the requirement new); "
         "longarm does not classify items under the CCL before 3A090 existed and answers UNDETERMINED"
     ),
-    "mondaq-2023-uae-h100-2024": (
-        "NVIDIA's 8-K of 2023-10-17 names the UAE among the D:1/D:4/D:5 destinations of the October 2023 rule; "
-        "longarm's dated Country Groups leave the UAE's 2024 membership unknown, so it answers UNDETERMINED"
+    "thompsonhine-2019-huawei-australia-before": (
+        "Huawei's Australian affiliate was listed only from 2019-08-19 (84 FR 43495); on 2019-07-01 longarm "
+        "applies the parent's entry (Huawei Technologies Co., Ltd.) to it through a 0.87 fuzzy name match"
     ),
     "reg-ccl-declared-3a090a-china-2024": (
         "a valid declared ECCN (3A090.a) with no figures to check it against is not used: longarm answers "
