@@ -41,10 +41,6 @@ DISAGREE: dict[str, str] = {
         "a valid declared ECCN (3A090.a) with no figures to check it against is not used: longarm answers "
         "UNDETERMINED instead of the 742.6(a)(6)(iii) license requirement to China"
     ),
-    "reg-742.6-a13-model-weights-text-2025": (
-        "742.6(a)(13) (January 2025 text) requires a license for 4E091 model weights to every destination; "
-        "longarm accepts the declared 4E091 but applies no requirement and answers NLR under posture text"
-    ),
 }
 
 

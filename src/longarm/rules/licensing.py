@@ -295,6 +295,41 @@ def rs_hbm(case: Case, posture: str) -> Requirement:
     )
 
 
+@rule(
+    "RS model weights",
+    "15 CFR 742.6(a)(13)",
+    area="license requirements",
+    reads=((FILE, "rs_model_weights"), (FILE, "enforcement")),
+)
+def rs_model_weights(case: Case, posture: str) -> Requirement:
+    """742.6(a)(13): "A license is required for the export, reexport, and transfer (in-country) of
+    items specified in ECCN 4E091 to all destinations worldwide." Part of the AI Diffusion rule,
+    which BIS announced on 2025-05-13 it does not enforce: not applied under posture `enforced`."""
+    citation = "15 CFR 742.6(a)(13)"
+    if not case.eccn.upper().startswith("4E091"):
+        return _not_needed(citation, f"the item ({case.eccn}) is not 4E091 (AI model weights)", "RS", "rs")
+    entry = params.in_force(FILE, "rs_model_weights", case.on)
+    if entry is None or (entry.get("compliance") and case.on < entry["compliance"]):
+        when = "" if entry is None else f" (compliance required from {entry['compliance']})"
+        return _not_needed(citation, f"no model-weights requirement applied on {case.on}{when}", "RS", "rs")
+    enf = params.in_force(FILE, "enforcement", case.on)
+    if enf is not None and posture == "enforced":
+        case.use(enf)
+        return _not_needed(citation, f"the CFR text requires a license worldwide; {enf['text']}", "RS", "rs")
+    case.use(entry)
+    why = f"; BIS announced it does not enforce it ({params.cite(enf)})" if enf is not None else ""
+    return Requirement(
+        Step(
+            True,
+            citation,
+            f"4E091 to {case.destination}: {entry['text']} ({params.cite(entry)}){why}",
+            gaps=tuple(entry.get("gaps", ())),
+        ),
+        "RS",
+        entry["review_policy"],
+    )
+
+
 @rule("HQ rule", "15 CFR 744.23(a)(3); 742.6(a)(6)(iii)(A)", area="license requirements", reads=((FILE, "hq_rule"),))
 def headquarters(case: Case, posture: str) -> Requirement:
     """744.23(a)(3)(i): advanced computing items "destined to any destination other than those specified in
