@@ -461,3 +461,13 @@ def test_catalogue_node_feeds_the_foundry_presumption_for_a_fabricator_only():
     assert r.eccn == "3A090.a" and any("catalogue's process node" in w for w in r.warnings)
     assert classify(Item(catalog_id="nvidia-h20"), on, "distributor").eccn == "3A991.p"
     assert classify(Item(catalog_id="nvidia-h20"), on).eccn == "3A991.p"
+
+
+def test_a_declared_eccn_the_facts_cannot_check_is_used_only_when_nothing_allowed_is_more_controlled():
+    """No figures: 3A090.a (the most controlled classification the facts allow) is used as declared,
+    with a warning; a claim of less control (EAR99, 3A090.b) is not taken."""
+    on = d("2024-06-01")
+    top = classify(Item(eccn="3A090.a"), on)
+    assert top.eccn == "3A090.a" and any("taken as declared" in w for w in top.warnings)
+    for lower in ("EAR99", "3A090.b", "3A991.p"):
+        assert classify(Item(eccn=lower), on).eccn == "UNDETERMINED", lower

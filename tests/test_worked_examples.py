@@ -37,10 +37,6 @@ DISAGREE: dict[str, str] = {
         "Huawei's Australian affiliate was listed only from 2019-08-19 (84 FR 43495); on 2019-07-01 longarm "
         "applies the parent's entry (Huawei Technologies Co., Ltd.) to it through a 0.87 fuzzy name match"
     ),
-    "reg-ccl-declared-3a090a-china-2024": (
-        "a valid declared ECCN (3A090.a) with no figures to check it against is not used: longarm answers "
-        "UNDETERMINED instead of the 742.6(a)(6)(iii) license requirement to China"
-    ),
 }
 
 

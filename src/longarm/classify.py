@@ -185,6 +185,15 @@ def _result(
     )
 
 
+# From the most to the least controlled: a declared ECCN the facts cannot check is used only when
+# no classification the facts allow is more controlled (a claim of less control is never taken).
+CONTROL_RANK = ("3A090.A", "4A090.A", "3A090.B", "4A090.B", "3A090.C", "3A991.P", "4A994.L", "EAR99")
+
+
+def _rank(eccn: str) -> int:
+    return CONTROL_RANK.index(eccn.upper()) if eccn.upper() in CONTROL_RANK else len(CONTROL_RANK)
+
+
 def _check_declared(
     declared: str, eccn: str, candidates: list[str], reasons: list[Citation], warnings: list[str]
 ) -> str:
@@ -208,6 +217,18 @@ def _check_declared(
             )
         )
         return declared
+    allowed = {c.upper(): c for c in candidates}
+    if eccn == UNDETERMINED and declared in allowed and _rank(declared) <= min(map(_rank, candidates)):
+        used = allowed[declared]
+        reasons.append(
+            Citation(
+                citation=f"15 CFR 774 Supp. 1, ECCN {used}",
+                text=f"declared {used} is the most controlled of the classifications the facts given allow "
+                f"({', '.join(candidates)}): used as the item's ECCN",
+            )
+        )
+        warnings.append(f"item.eccn: {used} is taken as declared; the figures that would check it are not given")
+        return used
     if declared != eccn and declared not in candidates:
         warnings.append(
             f"item.eccn: declared {declared} but the rules in force give {eccn}; the computed classification is used"
