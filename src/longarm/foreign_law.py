@@ -49,6 +49,17 @@ def _cite(entry: dict[str, Any]) -> str:
     return f"{entry['citation']} (secondary source: {params.source(entry['source'])['title']})"
 
 
+def _flag(entry: dict[str, Any], text: str, *, measure: str | None = None) -> ForeignLawFlag:
+    """A flag for a dated counter-measure entry (its jurisdiction, citation and date)."""
+    return ForeignLawFlag(
+        jurisdiction=entry.get("jurisdiction", JURISDICTION),
+        measure=measure or entry["measure"],
+        citation=_cite(entry),
+        as_of_source=entry["from"].isoformat(),
+        text=text,
+    )
+
+
 def _status(entry: dict[str, Any], on: dt.date) -> str:
     status = entry.get("status", "unknown")
     if status == "in_force":
@@ -161,16 +172,14 @@ def _party_flags(tx: Transaction) -> list[ForeignLawFlag]:
             assert entry is not None
             listed_on = params.versions(FILE, key)[0]["from"].isoformat()
             out.append(
-                ForeignLawFlag(
-                    jurisdiction=entry.get("jurisdiction", JURISDICTION),
-                    measure=entry["list"],
-                    citation=_cite(entry),
-                    as_of_source=entry["from"].isoformat(),
-                    text=(
+                _flag(
+                    entry,
+                    (
                         f"{role} {name!r} matches {listed!r} on China's {entry['list']} "
                         f"(score {value:.2f}; listed {listed_on}; {_status(entry, tx.as_of)}): "
                         f"{entry['text']} {INFORMATIONAL}"
                     ),
+                    measure=entry["list"],
                 )
             )
     return out
@@ -200,38 +209,24 @@ def _item_flags(tx: Transaction) -> list[ForeignLawFlag]:
                 else "it applies if the item or its material is sourced from China"
             )
             out.append(
-                ForeignLawFlag(
-                    jurisdiction=entry.get("jurisdiction", JURISDICTION),
-                    measure=entry["measure"],
-                    citation=_cite(entry),
-                    as_of_source=entry["from"].isoformat(),
-                    text=(
+                _flag(
+                    entry,
+                    (
                         f"item.name mentions {', '.join(materials)}; {where}. {entry['text']} "
                         f"({_status(entry, tx.as_of)}) {INFORMATIONAL}"
                     ),
                 )
             )
         elif end_uses is not None and tx.from_country == "CN" and set(end_uses) & set(tx.end_uses or ()):
-            out.append(
-                ForeignLawFlag(
-                    jurisdiction=entry.get("jurisdiction", JURISDICTION),
-                    measure=entry["measure"],
-                    citation=_cite(entry),
-                    as_of_source=entry["from"].isoformat(),
-                    text=f"{entry['text']} ({_status(entry, tx.as_of)}) {INFORMATIONAL}",
-                )
-            )
+            out.append(_flag(entry, f"{entry['text']} ({_status(entry, tx.as_of)}) {INFORMATIONAL}"))
     if tx.from_country == "CN" and tx.activity in ("export", "reexport"):
         regulations = params.in_force(FILE, "dual_use_regulations", tx.as_of)
         if regulations is not None:
             entry = regulations
             out.append(
-                ForeignLawFlag(
-                    jurisdiction=entry.get("jurisdiction", JURISDICTION),
-                    measure=entry["measure"],
-                    citation=_cite(entry),
-                    as_of_source=entry["from"].isoformat(),
-                    text=(
+                _flag(
+                    entry,
+                    (
                         "The item leaves China: a MOFCOM export licence is needed if it is on China's "
                         f"Dual-Use Export Control List. {entry['text']} {INFORMATIONAL}"
                     ),
@@ -259,12 +254,9 @@ def _compliance_flags(tx: Transaction) -> list[ForeignLawFlag]:
     if not parties or entry is None:
         return []
     return [
-        ForeignLawFlag(
-            jurisdiction=entry.get("jurisdiction", JURISDICTION),
-            measure=entry["measure"],
-            citation=_cite(entry),
-            as_of_source=entry["from"].isoformat(),
-            text=(
+        _flag(
+            entry,
+            (
                 f"{', '.join(parties)} {'is' if len(parties) == 1 else 'are'} Chinese: asking it to implement or assist in implementing US "
                 f"restrictive measures may conflict with Chinese law. {entry['text']} {INFORMATIONAL}"
             ),
