@@ -59,6 +59,7 @@ def _affiliates(case: Case) -> list[Requirement]:
             )
         return []
     value: Tri = True if status == "active" else None
+    last_known = (entry["from"] - dt.timedelta(days=1)).isoformat()  # the day before the unknown period
     names = ", ".join(f"{p.role} '{p.name}'" for p in owned)
     return [
         Requirement(
@@ -66,7 +67,7 @@ def _affiliates(case: Case) -> list[Requirement]:
                 value,
                 citation,
                 f"{names} at least 50 % owned by Entity List parties. {entry['text']}",
-                None if value else "Was the Affiliates rule suspension extended beyond 2026-11-09?",
+                None if value else f"Was the Affiliates rule suspension extended beyond {last_known}?",
             ),
             "EL",
             "as for the owning entity's entry",
