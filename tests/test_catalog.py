@@ -82,7 +82,7 @@ def test_missing_figures_stay_missing():
     d910 = catalog.get("huawei-ascend-910d")
     assert d910.tpp is None and d910.performance_density is None
     assert any("TPP unknown" in c for c in d910.caveats)
-    assert any("performance density unknown" in c for c in catalog.get("nvidia-b200").caveats)
+    assert any("performance density unknown" in c for c in catalog.get("intel-gaudi-3").caveats)
 
 
 def test_tf32_deciding_is_flagged():
@@ -124,11 +124,17 @@ def test_every_die_area_range_is_sourced_and_only_where_the_area_is_missing(row)
 
 
 def test_range_lower_ends_are_the_measured_compute_dies_of_the_notes():
-    # accelerators.csv notes: 910 compute die 456.25 mm2, 910B 665.61 mm2, 910C "2x the 910B compute die"
-    assert catalog.get("huawei-ascend-910").die_area_mm2_range[0] == 456.25
+    # accelerators.csv notes: 910B compute die 665.61 mm2, 910C "2x the 910B compute die"
     assert catalog.get("huawei-ascend-910b4").die_area_mm2_range[0] == 665.61
     assert catalog.get("huawei-ascend-910c").die_area_mm2_range[0] == pytest.approx(2 * 665.61)
     assert catalog.get("amd-mi355x").die_area_mm2_range[0] == 8 * 110
+    assert catalog.get("amd-mi350x").die_area_mm2_range == catalog.get("amd-mi355x").die_area_mm2_range  # same silicon
+    # MI300X: 8 XCDs of 110 mm2; the 4 I/O dies are bounded only by the 858 mm2 reticle
+    assert catalog.get("amd-mi300x").die_area_mm2_range == (8 * 110, 8 * 110 + 4 * 858)
+    # MI250X: two GCDs, the two published per-GCD figures
+    assert catalog.get("amd-mi250x").die_area_mm2_range == (2 * 724, 2 * 790)
+    for chip_id in ("nvidia-b100", "nvidia-b200", "nvidia-gb200", "nvidia-b300", "nvidia-gb300"):
+        assert catalog.get(chip_id).die_area_mm2_range == (2 * 800, 2 * 858)  # two dies: ~800 estimated, reticle above
 
 
 def test_chips_json_carries_the_range_and_its_source(cli):
@@ -141,17 +147,17 @@ def test_chips_json_carries_the_range_and_its_source(cli):
     h100 = rows["nvidia-h100-sxm"]
     assert h100["die_area_mm2_range"] is None and h100["performance_density_range"] is None
     assert h100["performance_density"] == pytest.approx(15832 / 814)
-    assert rows["nvidia-b200"]["die_area_mm2_range"] is None  # no sourced lower bound: stays unknown
+    assert rows["intel-gaudi-3"]["die_area_mm2_range"] is None  # no sourced bound: stays unknown
 
 
 def test_chips_table_shows_the_density_range(cli):
     out = cli("chips", "--as-of", "2025-06-01").stdout
-    line = next(x for x in out.splitlines() if x.startswith("huawei-ascend-910 "))
-    assert "3.34-8.98" in line and "UNDETERMINED (3A090.a/3A090.b)" in line
+    line = next(x for x in out.splitlines() if x.startswith("huawei-ascend-910b4 "))
+    assert "2.94-6.73" in line and "UNDETERMINED (3A090.a/3A090.b)" in line
 
 
 def test_range_straddling_5_92_is_undetermined_and_asks_for_the_die_area(cli):
-    out = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2024-01-01", "--json"))
+    out = as_json(cli("classify", "--chip", "huawei-ascend-910b4", "--as-of", "2024-01-01", "--json"))
     assert out["eccn"] == "UNDETERMINED" and out["candidates"] == ["3A090.a", "3A090.b"]
     assert out["performance_density"] is None
     assert any("(item.die_area_mm2)" in q for q in out["questions"])
@@ -165,19 +171,28 @@ def test_range_inside_one_eccn_gives_that_eccn_and_says_so(cli):
 
 
 def test_range_matters_from_the_day_the_density_test_took_effect(cli):
-    # 2022 text (to 2023-11-16): TPP and I/O only, the 910's TPP 4096 is below 4800
-    before = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2023-11-16", "--json"))
-    on = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2023-11-17", "--json"))
+    # 2022 text (to 2023-11-16): TPP and I/O only, the 910B4's TPP 4480 is below 4800
+    before = as_json(cli("classify", "--chip", "huawei-ascend-910b4", "--as-of", "2023-11-16", "--json"))
+    on = as_json(cli("classify", "--chip", "huawei-ascend-910b4", "--as-of", "2023-11-17", "--json"))
     assert before["eccn"] == "3A991.p"
     assert on["eccn"] == "UNDETERMINED" and on["candidates"] == ["3A090.a", "3A090.b"]
 
 
-@pytest.mark.parametrize("area,eccn", [(456.25, "3A090.a"), (1228, "3A090.b"), (4096 / 5.92, "3A090.a")])
+@pytest.mark.parametrize("area,eccn", [(665.61, "3A090.a"), (1523.61, "3A090.b"), (4480 / 5.92, "3A090.a")])
 def test_a_given_die_area_settles_what_the_range_left_open(cli, area, eccn):
     out = as_json(
-        cli("classify", "--chip", "huawei-ascend-910", "--die-area", str(area), "--as-of", "2024-01-01", "--json")
+        cli("classify", "--chip", "huawei-ascend-910b4", "--die-area", str(area), "--as-of", "2024-01-01", "--json")
     )
-    assert out["eccn"] == eccn and out["performance_density"] == pytest.approx(4096 / area)
+    assert out["eccn"] == eccn and out["performance_density"] == pytest.approx(4480 / area)
+
+
+def test_the_ascend_910_is_3a090a_on_huaweis_own_die_areas(cli):
+    # Hot Chips 31 / HPCA 2021: compute die 456 mm2 + I/O die 168 mm2; HBM and dummy dies do not count
+    chip = catalog.get("huawei-ascend-910")
+    assert chip.die_area_mm2 == 456 + 168 and chip.die_area_mm2_range is None
+    assert chip.performance_density == pytest.approx(4096 / 624)
+    out = as_json(cli("classify", "--chip", "huawei-ascend-910", "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "3A090.a" and out["performance_density"] == pytest.approx(4096 / 624)
 
 
 @pytest.mark.parametrize(
@@ -240,3 +255,95 @@ def test_range_that_does_not_decide_leaves_the_question_to_the_other_unknown():
     assert res.candidates == {"3A090.a", "3A991.p"}  # .a unless excluded by Note 2 (datacenter unknown)
     assert res.checks[0].value is True and "the whole range gives" in res.checks[0].text
     assert [c.missing for c in res.checks if c.value is None] == [("datacenter",)]
+
+
+# ---- validation of the catalogue's figures against their sources -------------------------
+
+PUBLISHED = list(csv.DictReader(resources.files("longarm.data").joinpath("published_tpp.csv").open(encoding="utf-8")))
+IDENTITY = {"vendor", "model", "variant", "datacenter", "source_urls", "notes"}
+
+
+@pytest.mark.parametrize("row", PUBLISHED, ids=lambda r: r["id"])
+def test_tpp_from_the_published_precisions_matches_the_published_tpp(row):
+    """Within 3 % of a published TPP, unless the table says why the publisher's rates differ."""
+    chip = catalog.get(row["id"])
+    published = float(row["published_tpp"])
+    assert chip.published_tpp is not None and chip.published_tpp.value == published
+    off = abs(chip.tpp - published) / published
+    if row["differs_because"]:
+        assert off > 0.03, f"{row['id']}: agrees within 3 %, so the stated difference is stale"
+    else:
+        assert off <= 0.03, f"{row['id']}: TPP {chip.tpp:g} vs published {published:g}"
+    assert row["source_quality"] in {"primary", "secondary"}
+    assert row["source_urls"].startswith("https://")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: IDS[(r["vendor"], r["model"], r["variant"])])
+def test_every_non_empty_figure_has_a_source(row):
+    figures = [k for k, v in row.items() if k not in IDENTITY and v.strip()]
+    urls = [u.strip() for u in row["source_urls"].split(";") if u.strip()]
+    assert urls or not figures, f"figures {figures} without a source"
+    assert all(u.startswith(("https://", "http://")) for u in urls)
+
+
+MULTI_DIE = {
+    "nvidia-b100": "two reticle-limited dies",
+    "nvidia-b200": "two reticle-limited dies",
+    "nvidia-gb200": "two reticle-limited dies",
+    "nvidia-b300": "two reticle-limited dies",
+    "nvidia-gb300": "two-die",
+    "amd-mi250x": "two Aldebaran GCDs",
+    "amd-mi300x": "8 XCD",
+    "amd-mi325x": "8 XCDs",
+    "amd-mi350x": "8 XCDs",
+    "amd-mi355x": "8 XCDs",
+    "intel-gaudi-3": "Two compute dies",
+    "google-tpu-v7": "two compute dies",
+    "aws-trainium2": "Two compute chiplets",
+}
+
+
+@pytest.mark.parametrize("chip_id,dies", MULTI_DIE.items())
+def test_multi_die_packages_name_their_dies(chip_id, dies):
+    chip = catalog.get(chip_id)
+    assert dies.lower() in chip.notes.lower()
+    assert chip.die_area_mm2 is None  # no stated total: a range or unknown, never one chiplet's area
+    if chip.die_area_range is not None:
+        assert chip.die_area_range.lo <= chip.die_area_range.hi
+        assert "die" in chip.die_area_range.lo_basis and "die" in chip.die_area_range.hi_basis
+
+
+@pytest.mark.parametrize("chip_id", ["nvidia-b30a", "nvidia-rtx-pro-6000d"])
+def test_press_reported_rows_say_so_and_leave_compute_unknown(chip_id):
+    chip = catalog.get(chip_id)
+    assert "press-reported" in chip.notes.lower()
+    assert chip.tpp is None and chip.source_urls
+    assert any("TPP unknown" in c for c in chip.caveats)
+
+
+@pytest.mark.parametrize("chip_id", ["nvidia-h200-nvl", "nvidia-rtx-pro-6000d", "intel-gaudi-3-pcie"])
+def test_vector_only_rates_are_not_taken_for_tpp(chip_id):
+    # a TPP from the vector FP32/FP64 rates alone would sit far below the tensor rate and could
+    # turn "unknown" into a wrong "not 3A090"; the catalogue leaves TPP unknown instead
+    chip = catalog.get(chip_id)
+    assert chip.rates == {} and chip.tpp is None
+
+
+def test_new_2025_rows_carry_their_figures():
+    b300, mi350x, tpu7, trn3 = (catalog.get(i) for i in ("nvidia-b300", "amd-mi350x", "google-tpu-v7", "aws-trainium3"))
+    assert (b300.tpp, b300.deciding_precision) == (13500 * 4, "dense_int4_tops")  # dense FP4 decides
+    assert mi350x.tpp == pytest.approx(2309.6 * 16)
+    assert tpu7.tpp == 4614 * 8 and tpu7.interconnect_bw_gbs == 1200
+    assert trn3.tpp == 671 * 32 and any("TF32 decides TPP" in c for c in trn3.caveats)
+
+
+@pytest.mark.parametrize("area", [1448, 1580])
+def test_mi250x_is_3a090a_at_both_ends_of_its_range(cli, area):
+    out = as_json(cli("classify", "--chip", "amd-mi250x", "--die-area", str(area), "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "3A090.a" and out["performance_density"] == pytest.approx(6128 / area)
+
+
+def test_mi250x_range_gives_one_eccn_and_names_the_range(cli):
+    out = as_json(cli("classify", "--chip", "amd-mi250x", "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "3A090.a" and out["performance_density"] is None
+    assert "3.88 to 4.23" in out["reasons"][0]["text"] and "the whole range gives 3A090.a" in out["reasons"][0]["text"]

@@ -5,8 +5,8 @@ merged over the base. `expect` keys: outcome, license_required, subject_to_ear, 
 requirements / no_requirements (citation substrings), once (citation substrings listed exactly
 once), exceptions (names), conditions (exception name -> {condition text substring: status}),
 prohibitions (GP numbers), screening (list names), warnings / questions / findings (text
-substrings), no_warnings (substrings that must not appear), review_policy (substring), ruleset
-(substring).
+substrings), no_warnings / no_questions (substrings that must not appear), review_policy
+(substring), ruleset (substring).
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def test_scenario(name, data, expect, source):
             assert any(text in g for g in got), f"{key}: {text!r} not in {got}"
     for text in expect.get("no_warnings", []):
         assert not any(text in w for w in d.warnings), f"warning {text!r} unexpectedly in {d.warnings}"
+    for text in expect.get("no_questions", []):
+        assert not any(text in q.text for q in d.questions), f"question {text!r} unexpectedly in {d.questions}"
     if "review_policy" in expect:
         assert any(expect["review_policy"] in (r.review_policy or "") for r in d.license_requirements)
     if "ruleset" in expect:

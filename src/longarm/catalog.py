@@ -1,11 +1,13 @@
 """The bundled accelerator catalogue: sourced specifications under stable ids.
 
-`data/accelerators.csv` is a byte-for-byte copy of the sourced table (see its
-ACCELERATORS.md); `data/catalog_ids.csv` gives each row its id. An empty cell is unknown,
-never zero: a chip without die area has no performance density. Where the sources bound the
-total logic die area without stating it (a measured compute die below, a package total or
-the reticle limit above), `data/die_area_ranges.csv` gives the range with the basis of each
-end; the chip's performance density is then a range too, never a single figure.
+`data/accelerators.csv` is the sourced table (see its ACCELERATORS.md); `data/catalog_ids.csv`
+gives each row its id. An empty cell is unknown, never zero: a chip without die area has no
+performance density. Where the sources bound the total logic die area without stating it (a
+measured compute die or a published estimate below, a package total or the reticle limit above),
+`data/die_area_ranges.csv` gives the range with the basis of each end; the chip's performance
+density is then a range too, never a single figure. `data/published_tpp.csv` holds TPP figures
+others have published for a chip, to check the catalogue's rates against: each says whether it
+differs and why.
 """
 
 from __future__ import annotations
@@ -34,6 +36,18 @@ class AreaRange:
 
 
 @dataclass(frozen=True)
+class PublishedTPP:
+    """A TPP figure published by someone else for the chip, and why it differs from the catalogue's, if it does."""
+
+    value: float
+    publisher: str
+    what_it_is: str
+    differs_because: str
+    source_quality: str
+    source_urls: list[str]
+
+
+@dataclass(frozen=True)
 class Chip:
     id: str
     vendor: str
@@ -51,6 +65,7 @@ class Chip:
     notes: str
     raw: dict[str, str] = field(repr=False)
     die_area_range: AreaRange | None = None
+    published_tpp: PublishedTPP | None = None
 
     @property
     def die_area_mm2_range(self) -> tuple[float, float] | None:
@@ -152,14 +167,34 @@ def _ranges() -> dict[str, AreaRange]:
     return out
 
 
+def _published_tpps() -> dict[str, PublishedTPP]:
+    out = {}
+    for r in csv.DictReader(io.StringIO(_read("published_tpp.csv"))):
+        value = float(r["published_tpp"])
+        if value <= 0:
+            raise DataError(f"published_tpp.csv row {r['id']}: need published_tpp > 0")
+        out[r["id"]] = PublishedTPP(
+            value=value,
+            publisher=r["publisher"],
+            what_it_is=r["what_it_is"],
+            differs_because=r["differs_because"],
+            source_quality=r["source_quality"],
+            source_urls=[u.strip() for u in r["source_urls"].split(";") if u.strip()],
+        )
+    return out
+
+
 @cache
 def chips() -> dict[str, Chip]:
     """Every catalogue chip by id, in the table's order."""
     ids = {(r["vendor"], r["model"], r["variant"]): r for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
     ranges = _ranges()
+    published = _published_tpps()
     out: dict[str, Chip] = {}
     for row in csv.DictReader(io.StringIO(_read("accelerators.csv"))):
         key = (row["vendor"], row["model"], row["variant"])
+        if None in row or None in row.values():
+            raise DataError(f"accelerators.csv row {key} does not have one cell per column")
         if key not in ids:
             raise DataError(f"accelerators.csv row {key} has no id in catalog_ids.csv")
         meta = ids[key]
@@ -182,12 +217,15 @@ def chips() -> dict[str, Chip]:
             notes=row["notes"],
             raw=dict(row),
             die_area_range=ranges.get(meta["id"]),
+            published_tpp=published.get(meta["id"]),
         )
         out[chip.id] = chip
     if len(out) != len(ids):
         raise DataError("catalog_ids.csv and accelerators.csv disagree on the rows")
     if unknown := sorted(set(ranges) - set(out)):
         raise DataError(f"die_area_ranges.csv names ids not in the catalogue: {', '.join(unknown)}")
+    if unknown := sorted(set(published) - set(out)):
+        raise DataError(f"published_tpp.csv names ids not in the catalogue: {', '.join(unknown)}")
     return out
 
 

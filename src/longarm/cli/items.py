@@ -141,14 +141,20 @@ def chips(
         typer.Option("--compare", help="catalogue ids to compare side by side (the last one is the reference)"),
     ] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="draw the TPP × density plane to .png/.svg")] = None,
+    claim: Annotated[
+        Optional[list[str]],
+        typer.Option("--claim", help="with --plot: mark where a published claim would put its chip (repeatable)"),
+    ] = None,
     ids: Annotated[Optional[list[str]], typer.Argument(help="more ids for --compare", show_default=False)] = None,
 ) -> None:
     """The bundled accelerator catalogue with TPP, performance density and ECCN as of a date."""
     on = as_of_option(as_of)
+    if claim and plot is None:
+        raise InputError(Problem("--claim", "only with --plot FILE"))
     if plot is not None:
         from longarm.plot import plot as draw
 
-        written = draw(plot, on)
+        written = draw(plot, on, claim or [])
         if as_json:
             emit({"as_of": on.isoformat(), "plot": str(written)})
         else:
@@ -230,46 +236,113 @@ def _compare_table(result: dict[str, Any]) -> str:
 @app.command()
 def claims(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default today)")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="a JSON list, one object per claim")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="the contract's JSON list, one object per claim")] = False,
+    chip: Annotated[
+        Optional[str], typer.Option("--chip", help="check a claim of your own: this catalogue id ...")
+    ] = None,
+    versus: Annotated[Optional[str], typer.Option("--versus", help="... compared with this catalogue id ...")] = None,
+    ratio: Annotated[Optional[float], typer.Option("--ratio", help="... at this ratio (0.96 = 96 %) ...")] = None,
+    along: Annotated[str, typer.Option("--along", help="... read along tpp (default) or performance_density")] = "tpp",
 ) -> None:
-    """Published performance claims checked against the catalogue's TPP, density and ECCN."""
-    from longarm.claims import checked
+    """Published performance claims checked against the catalogue's TPP, density and ECCN.
+
+    With --chip, --versus and --ratio, checks that one claim instead (a hypothetical: no source).
+    """
+    from longarm import claims as claims_mod
 
     on = as_of_option(as_of)
-    rows = checked(on)
+    given = {"--chip": chip, "--versus": versus, "--ratio": ratio}
+    if any(v is not None for v in given.values()) or along != "tpp":
+        problems = [Problem(k, "give --chip, --versus and --ratio together") for k, v in given.items() if v is None]
+        if along not in ("tpp", "performance_density"):
+            problems.append(Problem("--along", "must be tpp or performance_density"))
+        claim = None
+        if chip is not None and versus is not None and ratio is not None:
+            try:
+                claim = claims_mod.hypothetical(chip, versus, ratio, "tpp" if along == "tpp" else "performance_density")
+            except InputError as e:
+                problems = e.problems + problems
+        if problems or claim is None:
+            raise InputError(problems)
+        rows = [claims_mod.check(claim, on)]
+        waiting: list[dict[str, Any]] = []
+    else:
+        rows = claims_mod.checked(on)
+        waiting = claims_mod.waiting()
     if as_json:
-        emit(rows)
+        for w in waiting:
+            typer.echo(f"note: claim {w['id']} not checked: waits for catalogue id {', '.join(w['missing'])}", err=True)
+        emit([claims_mod.contract(r) for r in rows])
         return
-    typer.echo(_claims_table(rows, on.isoformat()))
+    typer.echo(_claims_table(rows, on.isoformat(), waiting))
 
 
-def _claims_table(rows: list[dict[str, Any]], on: str) -> str:
-    def pct(v: float | None, span: list[float] | None = None) -> str:
-        if v is not None:
-            return f"{100 * v:.0f} %"
-        return f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %" if span else "n/a"
+def _pct(v: float | list[float] | None) -> str:
+    if v is None:
+        return "unknown"
+    if isinstance(v, list):
+        return f"{100 * v[0]:.0f}-{100 * v[1]:.0f} %"
+    return f"{100 * v:.0f} %"
+
+
+def _pd(v: float | list[float] | None) -> str:
+    if v is None:
+        return "unknown"
+    if isinstance(v, list):
+        return f"{v[0]:.2f}-{v[1]:.2f}"
+    return f"{v:.2f}"
+
+
+def _claims_table(rows: list[dict[str, Any]], on: str, waiting: list[dict[str, Any]]) -> str:
+    from longarm.claims import METRIC_WORDS, RULE_MEASURES
 
     change = {True: "yes", False: "no", None: "unknown"}
     head = (
-        f"{'chip':<20} {'versus':<17} {'claimed':>8} {'TPP':>7} {'density':>9}  {'ECCN':<13} {'if scaled':<13} changes"
+        f"{'chip':<20} {'versus':<17} {'claimed':>8} {'along':<7} {'TPP':>6} {'density':>10}  "
+        f"{'ECCN':<13} {'if true':<13} changes"
     )
     lines = [f"Published claims against the catalogue, ECCNs as of {on}", head, "-" * len(head)]
     for r in rows:
+        along = "TPP" if r["along"] == "tpp" else "density"
         lines.append(
-            f"{r['chip']:<20} {r['versus']:<17} {pct(r['claimed_ratio']):>8} {pct(r['tpp_ratio']):>7} "
-            f"{pct(r['performance_density_ratio'], r['performance_density_ratio_range']):>9}  "
-            f"{r['eccn']:<13} {r['eccn_if_scaled']:<13} {change[r['eccn_would_change']]}"
+            f"{r['chip']:<20} {r['versus']:<17} {_pct(r['claimed_ratio']):>8} {along:<7} {_pct(r['tpp_ratio']):>6} "
+            f"{_pct(r['performance_density_ratio']):>10}  {r['eccn']:<13} {r['eccn_if_true']:<13} "
+            f"{change[r['eccn_would_change']]}"
         )
     lines.append("")
     for i, r in enumerate(rows, 1):
-        when = r["date"] or "undated"
-        lines.append(f"[{i}] {r['claim']}")
-        lines.append(f"    {r['said_by']}, {when} ({r['source_quality']}): {r['source']}")
-        lines.append(f"    measures: {r['measures']}")
+        lines.append(f'[{i}] {r["id"]}: "{r["claim"]}"')
+        if r["translation"]:
+            lines.append(f"    ({r['translation']})")
+        if r["sources"]:
+            basis = f" ({r['date_basis']})" if r["date_basis"] else ""
+            lines.append(f"    {r['said_by']}, {r['date']}{basis}; {r['source_quality']} source: {r['sources'][0]}")
+        else:
+            lines.append(f"    {r['said_by']}: no published source")
+        lines.append(f"    measures: {r['measures']} — {METRIC_WORDS[r['metric']]}")
         if r["assumed"]:
             lines.append(f"    assumed: {r['assumed']}")
+        along = "TPP" if r["along"] == "tpp" else "performance density"
+        lines.append(
+            f"    if true, read along {along}: TPP {_tpp(r['tpp_if_true'])}, density "
+            f"{_pd(r['performance_density_if_true'])} -> {_eccn(r['eccn_if_true'], r['eccn_if_true_candidates'])} "
+            f"(catalogue: TPP {_tpp(r['tpp'])}, density {_pd(r['performance_density'])}, "
+            f"{_eccn(r['eccn'], r['eccn_candidates'])})"
+        )
+    lines.append("")
     lines.append(
-        "'if scaled': the ECCN the chip would have with the reference chip's TPP and performance density "
-        "multiplied by the claimed ratio; a workload ratio is not a TPP ratio."
+        f"The rule: {RULE_MEASURES}. 'if true': the chip with the claimed multiple of the reference's TPP on its "
+        "own die area (or, for a density claim, of the reference's density with its own TPP); a workload "
+        "ratio is not a TPP ratio, so this is a reading, not a classification of the chip."
     )
+    for w in waiting:
+        lines.append(f"not checked: {w['id']} waits for catalogue id {', '.join(w['missing'])}")
     return "\n".join(lines)
+
+
+def _tpp(v: float | None) -> str:
+    return "unknown" if v is None else f"{v:,.0f}"
+
+
+def _eccn(eccn: str, candidates: list[str]) -> str:
+    return f"{eccn} ({'/'.join(candidates)})" if eccn == "UNDETERMINED" else eccn

@@ -542,6 +542,27 @@ def classify_computer(ic_candidates: list[set[str]], on: dt.date) -> ICResult:
     return ICResult(candidates, checks, [])
 
 
+def computer_datacenter(given: bool | None, contained: list[tuple[str, bool | None]]) -> tuple[Tri, str]:
+    """Whether a computer, assembly or component (4A090) is designed or marketed for use in datacenters.
+
+    Its own fact is read as given; only where it is absent is it derived from the ICs it contains
+    (`contained`: name and datacenter fact of each, as given or from the catalogue): yes if any of them
+    is, no if none is, unknown otherwise. The sources do not say how a computer's design or marketing
+    follows from its ICs': the derivation says so."""
+    if given is not None:
+        return given, f"item.datacenter as given ({'yes' if given else 'no'})"
+    if not contained:
+        return None, "item.datacenter not given, nor the ICs it contains"
+    value = any_of(dc for _, dc in contained)
+    shown = ", ".join(f"{name}: {'yes' if dc else 'no' if dc is False else 'unknown'}" for name, dc in contained)
+    word = {True: "yes: an IC inside is", False: "no: no IC inside is", None: "unknown"}[value]
+    return value, (
+        f"item.datacenter not given: derived from the ICs it contains ({shown}) - {word} designed or marketed "
+        "for use in datacenters (the sources do not say how a computer's design or marketing follows from its "
+        "ICs'; give item.datacenter to settle it)"
+    )
+
+
 def z_pointer(eccn: str, on: dt.date) -> Check | None:
     """The .z paragraphs: an item also described in another CCL entry takes that entry's .z paragraph."""
     version = params.in_force(FILE, "z_paragraphs", on)

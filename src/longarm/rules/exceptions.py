@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from longarm import catalog, destinations, params
+from longarm import destinations, params
 from longarm.model import Condition, LicenseException
 from longarm.rules.licensing import Requirement, hq_entity
 from longarm.rules.logic import Tri, all_of, any_of
@@ -65,24 +65,11 @@ class _Draft:
 
 
 def _datacenter(case: Case) -> Tri:
-    """Whether the item is designed or marketed for use in datacenters (a computer: any IC inside that is)."""
+    """Whether the item is designed or marketed for use in datacenters: the classified item's fact (for a
+    computer its own, as given; derived from its ICs only where absent), else the input's."""
     if case.item.datacenter is not None:
         return case.item.datacenter
-    item = case.tx.item
-    if item.datacenter is not None:
-        return item.datacenter
-    if item.type == "computer" and item.contains:
-        values: list[Tri] = []
-        for c in item.contains:
-            dc = c.datacenter
-            if dc is None and c.catalog_id:
-                try:
-                    dc = catalog.get(c.catalog_id).datacenter
-                except Exception:  # an unknown id is reported by classification
-                    dc = None
-            values.append(dc)
-        return any_of(values)
-    return None
+    return case.tx.item.datacenter
 
 
 def _designer_approved(case: Case) -> Tri:
@@ -97,15 +84,43 @@ HQ_Q = (
 )
 
 
-def _other_requirements(case: Case, draft: _Draft, reqs: list[Requirement], overcomes: list[str]) -> None:
+def _overcomes(case: Case, r: Requirement, overcomes: list[str], restriction: dict[str, Any] | None) -> Tri:
+    """Whether the exception can overcome requirement `r`: its kind is one the exception overcomes; for
+    NAC/ACA (`restriction`, 740.8(b)) a headquarters requirement of part 742 is not barred, and one of
+    § 744.23(a)(3) only for the exports and reexports of the carve-out."""
+    if r.kind in overcomes:
+        return True
+    if restriction is None or r.kind != "hq":
+        return False
+    if r.step.citation.startswith("15 CFR 742."):
+        return "rs" in overcomes  # 740.8(b) bars requirements under part 744 or 746 only
+    carve = restriction["carve_out"]
+    if not r.step.citation.startswith(carve["citation"]):
+        return False
+    if case.tx.activity not in carve["activities"]:
+        return False
+    inside = destinations.in_scope(case.destination, carve["outside"], case.on)
+    return None if inside is None else not inside
+
+
+def _other_requirements(
+    case: Case,
+    draft: _Draft,
+    reqs: list[Requirement],
+    overcomes: list[str],
+    restriction: dict[str, Any] | None = None,
+) -> None:
     """A requirement the exception cannot overcome forecloses it; an undetermined one is a condition."""
-    known = [r for r in reqs if r.step.value and r.kind not in overcomes]
+    can = [(r, _overcomes(case, r, overcomes, restriction)) for r in reqs]
+    known = [r for r, ok in can if r.step.value and ok is False]
     if known:
         draft.refused = "it does not overcome " + "; ".join(
             f"{r.step.citation} ({r.reason}{', headquarters requirement' if r.kind == 'hq' else ''})" for r in known
         )
+        if restriction is not None and any(r.kind != "rs" for r in known):
+            draft.refused += f" ({restriction['citation']}: {restriction['text']})"
         return
-    unknown = [r for r in reqs if r.step.value is None and r.kind not in overcomes]
+    unknown = [r for r, ok in can if (r.step.value is None and ok is not True) or (r.step.value and ok is None)]
     if unknown:
         draft.condition(
             "no license requirement it cannot overcome applies (undetermined: "
@@ -196,7 +211,7 @@ def _nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
                 if destinations.unknown_groups(case.destination, case.on)
                 else HQ_Q,
             )
-        _other_requirements(case, draft, reqs, entry["overcomes"])
+        _other_requirements(case, draft, reqs, entry["overcomes"], entry.get("restriction"))
         for c in entry["conditions"]:
             if c["id"] == "notify" and not r.get("notify"):
                 continue

@@ -50,7 +50,8 @@ def us_origin(case: Case) -> Step:
 @rule("734.4 de minimis", "15 CFR 734.3(a)(3), 734.4", area="jurisdiction", reads=((FILE, "de_minimis"),))
 def de_minimis(case: Case) -> Step | None:
     """Foreign-made items incorporating more than the de minimis level of controlled US-origin content
-    are subject to the EAR: 10 percent for Country Groups E:1/E:2, 25 percent elsewhere."""
+    are subject to the EAR: 10 percent for Country Groups E:1/E:2, 25 percent elsewhere ("Except as
+    provided in paragraph (a)": see 734.4(a)(8)-(9))."""
     p = case.in_force(FILE, "de_minimis")
     if p is None:
         return None
@@ -68,6 +69,120 @@ def de_minimis(case: Case) -> Step | None:
         else "What share of the item's value is US-origin controlled content? (item.us_controlled_content_pct)",
         tuple(p.get("gaps", ())),
     )
+
+
+CONTENT_QUESTION = (
+    "Does the item's US-origin controlled content include a U.S.-origin integrated circuit specified under "
+    "Category {cats} of the CCL? Then 15 CFR {paragraph} leaves it no de minimis level. "
+    "(item.us_controlled_content_pct)"
+)
+NO_DE_MINIMIS_KEYS = ("de_minimis_a8", "de_minimis_a9")
+
+
+def _listed_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
+    """Item scope of 734.4(a)(8)/(9): the ECCN paragraphs listed (`eccns`), or a CCL product group
+    (`category`, e.g. 3B) except the paragraphs listed (`except`). A bare ECCN whose listed paragraphs
+    are only some of its own is unknown (which paragraph describes the item decides)."""
+    eccn = case.eccn.upper()
+    listed = [e.upper() for e in scope.get("eccns", scope.get("except", []))]
+    if eccn in ("UNCLASSIFIED", "UNDETERMINED"):
+        return False, f"item ECCN {case.eccn} is outside the ECCNs named"
+    hit = next((e for e in listed if eccn.startswith(e)), None)
+    below = [e for e in listed if e.startswith(eccn + ".")]
+    if "category" in scope:
+        if not eccn.startswith(scope["category"].upper()):
+            return False, f"item ECCN {case.eccn} is not in Category {scope['category']}"
+        if hit:
+            return False, f"item ECCN {case.eccn} is excepted ({hit})"
+        if below:
+            return (
+                None,
+                f"item ECCN {case.eccn}: whether it is one of the excepted paragraphs ({', '.join(below)}) is unknown",
+            )
+        return True, f"item ECCN {case.eccn} is in Category {scope['category']} and not excepted"
+    if hit:
+        return True, f"item ECCN {case.eccn} is named ({hit})"
+    if below:
+        return None, f"item ECCN {case.eccn}: whether it is one of the paragraphs named ({', '.join(below)}) is unknown"
+    return False, f"item ECCN {case.eccn} is not among {', '.join(scope['eccns'])}"
+
+
+def _us_origin_ic(case: Case, content: dict[str, Any]) -> tuple[Tri, str]:
+    """Content prong of 734.4(a)(8)/(9): the commodity "contains a U.S.-origin integrated circuit specified
+    under Category 3, 4, or 5 of the CCL". No US-origin controlled content means none (such an IC is on the
+    CCL, so it counts in that share); any other share leaves the kind of content open."""
+    cats = ", ".join(content["us_origin_ic_categories"])
+    pct = case.tx.item.us_controlled_content_pct
+    if pct == 0:
+        return False, "no US-origin controlled content (item.us_controlled_content_pct 0)"
+    if pct is None:
+        return (
+            None,
+            f"US-origin controlled content not given; whether it includes a US-origin IC of Category {cats} is unknown",
+        )
+    return None, (
+        f"{pct:g} % US-origin controlled content; whether it includes a U.S.-origin integrated circuit of "
+        f"Category {cats} is not given (any such IC, at any percentage, leaves no de minimis level)"
+    )
+
+
+def _no_de_minimis(case: Case, key: str) -> Step | None:
+    p = case.in_force(FILE, key)
+    if p is None:
+        return None
+    citation, name = p["citation"], p["name"]
+    item_v, item_t = _listed_scope(case, p["item_scope"])
+    if item_v is False:
+        return Step(False, citation, f"no de minimis level ({name}): item scope not met ({item_t})")
+    reach_v, reach_t = _reach(case, p["reach"])
+    if reach_v is False:
+        return Step(False, citation, f"no de minimis level ({name}): reach not met ({reach_t})")
+    content_v, content_t = _us_origin_ic(case, p["content"])
+    if content_v is False:
+        return Step(False, citation, f"no de minimis level ({name}): content not met ({content_t})")
+    unless: dict[str, str] = p.get("unless") or {}
+    parts = [item_v, reach_v, content_v] + ([None] if unless else [])
+    value = all_of(parts)
+    question = None
+    if value is None:
+        cats = ", ".join(p["content"]["us_origin_ic_categories"])
+        question = (
+            f"Which paragraph of {case.eccn} describes the item? (item.eccn)"
+            if item_v is None
+            else f"Facts for {citation[7:]}: {reach_t} (end_uses)"
+            if reach_v is None
+            else CONTENT_QUESTION.format(cats=cats, paragraph=citation[7:])
+            if content_v is None
+            else unless["question"]
+        )
+    return Step(
+        value,
+        citation,
+        f"no de minimis level ({name}) {'(whatever the share of US content) ' if value else ''}when all are met: "
+        f"item scope {show(item_v)} ({item_t}); US-origin IC content {show(content_v)} ({content_t}); "
+        f"reach {show(reach_v)} ({reach_t})"
+        + (f"; exclusion not evaluated ({unless['text']})" if unless else "")
+        + f". {p['text']}",
+        question,
+        tuple(p.get("gaps", ())),
+    )
+
+
+@rule(
+    "734.4(a)(8)-(9) no de minimis",
+    "15 CFR 734.4(a)(8), (a)(9)",
+    area="jurisdiction",
+    reads=tuple((FILE, k) for k in NO_DE_MINIMIS_KEYS),
+)
+def no_de_minimis(case: Case) -> list[Step]:
+    """ "There is no de minimis level related to the SME FDP rule for a commodity meeting the parameters in
+    ECCNs 3B001.a.4, c, d, f.1, f.5, [f.6,] k to n, p.2, p.4, r, or 3B002.c ... when the commodity contains a
+    U.S.-origin integrated circuit specified under Category 3, 4, or 5 of the CCL, and the commodity is destined
+    for Macau or ... D:5, unless excluded" ((a)(8)); nor "for an item meeting the parameters in ECCNs specified in
+    Category 3B (except [those]) ... destined for an entity with a Footnote 5 designation" (from 2025-01-16 also
+    for an advanced-node "facility" in Macau or D:5) ((a)(9)): such an item is subject to the EAR whatever its
+    share of US content."""
+    return [s for s in (_no_de_minimis(case, k) for k in NO_DE_MINIMIS_KEYS) if s is not None]
 
 
 def _product_scope(case: Case, inputs: list[str] | None) -> tuple[Tri, str]:
@@ -197,11 +312,14 @@ for _key in FDP_KEYS:
 
 
 def subject_to_ear(case: Case) -> tuple[Tri, list[Step]]:
-    """15 CFR 734.3: subject if in the US, US-origin, above de minimis, or within an FDP rule."""
+    """15 CFR 734.3: subject if in the US, US-origin, above de minimis (or with no de minimis level,
+    734.4(a)(9)), or within an FDP rule."""
     steps = [case.record(in_united_states(case), ask=False), case.record(us_origin(case), ask=False)]
     if not any(s.value for s in steps):
         steps += [
-            case.record(s, ask=False) for s in (de_minimis(case), *(fdp(case, k) for k in FDP_KEYS)) if s is not None
+            case.record(s, ask=False)
+            for s in (de_minimis(case), *no_de_minimis(case), *(fdp(case, k) for k in FDP_KEYS))
+            if s is not None
         ]
     value = any_of(s.value for s in steps)
     if value is None:

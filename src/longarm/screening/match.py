@@ -30,17 +30,22 @@ import heapq
 import marshal
 import math
 import os
+import re
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
-from longarm.screening.normalize import GENERIC, PLACES, REORDERED, Name, names, normalize
+from longarm.screening.normalize import GENERIC, PLACES, REORDERED, STOP, Name, names, normalize
 from longarm.screening.similarity import (
+    OPPOSITES,
+    spelling_key,
     is_ending,
     one_syllable,
     skeleton_sim,
@@ -58,9 +63,12 @@ LISTED_EXTRA = 0.8  # an extra listed word costs less: listed names are the long
 NUMBER_FACTOR = 0.5
 ORDER_PENALTY = 0.10
 PERSON_ORDER_PENALTY = 0.20
+GIVEN_NAMES_SWAPPED = 0.50  # two given names in the other order ("Ali Hassan" / "Hassan Ali"): another person
+PERSON_PART_CONFLICT = 0.15  # a first or last name on each side that the other lacks: another person
 PLACE_CONFLICT = 0.15
+OPPOSITE_CONFLICT = 0.20  # "North X" vs "South X": one word each side, opposites
 FORM_DIFFERS = 0.03
-JURISDICTION_CONFLICT = 0.20
+JURISDICTION_CONFLICT = 0.50
 INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
 ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
@@ -160,12 +168,14 @@ class Index:
         self._deletes: dict[str, list[str]] | _Deletes | None = None
         self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
+        self._unions: dict[tuple[str, ...], list[int]] = {}
         self._screened: dict[tuple[str, str | None], list[Match]] = {}
         self._remembered: dict[tuple[str, str | None], list[Match]] = {}
         self._similar: dict[str, tuple[str, ...]] = {}
         self._leads: dict[str, float] = {}
         self._weights: dict[int, float] = {}
         self._personal: dict[str, bool] = {}
+        self._given: dict[str, float] = {}
 
     @property
     def deletes(self) -> dict[str, list[str]] | _Deletes:
@@ -230,6 +240,15 @@ class Index:
             self._personal[token] = people * 2 >= len(ids) > 0
         return self._personal[token]
 
+    def given_share(self, token: str) -> float:
+        """The share of the persons' names holding `token` in which it is not the last word (the
+        surname, names being kept in "Given SURNAME" order): high for a given name ("Hassan")."""
+        if token not in self._given:
+            ids = [nid for nid in self.postings.get(token, []) if self.types[self.entry_of[nid]] == "person"]
+            given = sum(1 for nid in ids if self._plain[nid][0][-1] != token)
+            self._given[token] = given / len(ids) if len(ids) >= 3 else 0.0
+        return self._given[token]
+
     def _leading_share(self, token: str) -> float:
         ids = self.postings.get(token, [])
         if self.personal(token):
@@ -263,7 +282,34 @@ class Index:
             found = self._similar[term] = self._find_similar(term)
         return found
 
-    def _find_similar(self, term: str) -> tuple[str, ...]:
+    def _repairs(
+        self, toks: tuple[str, ...], unfound: set[str], weights: dict[str, float]
+    ) -> list[tuple[float, list[int]]]:
+        """Terms for query words not in the list as written, read as a word split in two with a
+        typo ("Deve llopment", "Xonco rd") or two words run together ("Goldennest",
+        "Kbxknvestment"); each credited with the weight of the query words it repairs."""
+        out: list[tuple[float, list[int]]] = []
+        for a, b in zip(toks, toks[1:]):
+            if (a in unfound or b in unfound) and (a + b).isalpha() and a + b not in self.postings:
+                w = weights.get(a, self.weight(a)) + weights.get(b, self.weight(b))
+                out += [(w, self.postings[t]) for t in self._find_similar(a + b, deep=False)]
+        for t in unfound:
+            if len(t) < 8 or t in weights:
+                continue
+            splits = [(t[:k], t[k:]) for k in range(3, len(t) - 2)]
+            halves = next(([x, y] for x, y in splits if x in self.postings and y in self.postings), None)
+            for x, y in splits if halves is None else ():
+                exact, other = (x, y) if x in self.postings else (y, x) if y in self.postings else ("", "")
+                if exact and len(other) >= 4:
+                    near = self._find_similar(other, deep=False)
+                    if near:
+                        halves = [exact, near[0]]
+                        break
+            if halves:
+                out += [(self.weight(t) / 2, self.postings[h]) for h in halves]
+        return out
+
+    def _find_similar(self, term: str, deep: bool = True) -> tuple[str, ...]:
         if term in self.postings:
             return (term,)
         if len(term) < 4 or not term.isalpha():
@@ -275,7 +321,7 @@ class Index:
             if d in self.postings:  # a letter was added to the query
                 found.add(d)
             found.update(table.get(d, ()))  # a letter was changed or swapped
-        if not found and len(term) >= 7:  # two edits in a long word ("Igtertekk")
+        if not found and deep and len(term) >= 7:  # two edits in a long word ("Igtertekk")
             for i in range(len(term)):
                 d = term[:i] + term[i + 1 :]
                 for j in range(i, len(d)):
@@ -295,14 +341,23 @@ class Index:
         joined -= set(toks)
         terms: list[tuple[float, list[int]]] = []
         spelt = dict(zip(q.tokens, q.written))
+        unfound: set[str] = set()
+        weights: dict[str, float] = {}  # in the floor, a misspelt word weighs what the word it stands for weighs
         for term in dict.fromkeys(toks):
             w = self.weight(term)
             found = self._similar_terms(term)
             if not found and spelt.get(term, term) != term:
                 found = self._similar_terms(spelt[term])
-            terms += [(w, self.postings[t]) for t in found]
+            if found and term not in self.postings:
+                weights[term] = min(self.weight(t) for t in found)
+            if found:  # a name holding two spellings of the word ("Grup", "Group") counts it once
+                terms.append((w, self._union(found)))
             if "+" + term in self.postings:  # written apart in the list ("Hua Wei")
                 terms.append((w, self.postings["+" + term]))
+            elif term not in self.postings and term.isalpha():
+                unfound.add(term)
+        if unfound and q.script not in CROSS_SCRIPTS:
+            terms += self._repairs(toks, unfound, weights)
             if q.script in CROSS_SCRIPTS:
                 for sk in skeletons(term):
                     if len(sk) >= 2 and "~" + sk in self.postings:
@@ -317,10 +372,8 @@ class Index:
                 terms.append((self.weight(toks[0]), self.postings[ac]))
         merged = _merge_runs(toks, joined & self.postings.keys())
         # places and branch words cost little, and a short token may be initials ("V.A.")
-        floor = PRUNE * sum(
-            self.weight(t) * PLACE_COST if t in PLACES else min(self.weight(t), 3.0) if len(t) <= 3 else self.weight(t)
-            for t in merged
-        )
+        wt = lambda t: weights.get(t) or self.weight(t)  # noqa: E731
+        floor = PRUNE * sum(wt(t) * PLACE_COST if t in PLACES else min(wt(t), 3.0) if len(t) <= 3 else wt(t) for t in merged)
         # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
         # the floor, cannot be a candidate; so only those terms create candidates
         terms.sort(key=lambda x: (-x[0], len(x[1])))
@@ -357,6 +410,19 @@ class Index:
             return best
         held = heapq.nsmallest(limit // 2, kept, key=lambda nid: (-acc[nid] / (wc(nid) or 1.0), -acc[nid]))
         return list(dict.fromkeys(best + held))
+
+    def _union(self, found: tuple[str, ...]) -> list[int]:
+        """The names holding any of `found`, one list kept per set of terms (`_members` caches by
+        the list's identity, so a list must live as long as its cached set)."""
+        if len(found) == 1:
+            return self.postings[found[0]]
+        ids = self._unions.get(found)
+        if ids is None:
+            if len(self._unions) > 50_000:
+                self._unions.clear()
+                self._sets.clear()
+            ids = self._unions[found] = sorted(set().union(*(self.postings[t] for t in found)))
+        return ids
 
     def _members(self, ids: list[int]) -> frozenset[int]:
         key = id(ids)
@@ -442,6 +508,7 @@ def _terms(n: Name) -> set[str]:
     if 3 <= len(t) <= 8:
         terms.add("^" + _initials(t))
     terms.update("^" + a for a in n.acronym.split("|") if a)
+    terms.update("^" + a for a in spelled_acronyms(n))
     return terms
 
 
@@ -578,8 +645,10 @@ def _generic(token: str) -> bool:
 
 def numbers_differ(q: Name, c: Name) -> bool:
     """Whether `score` halves: then it is at most 0.5 (every other part keeps it at most 1 before
-    the halving and only lowers it after), below any threshold, so the pair need not be scored."""
-    return q.numbers != c.numbers
+    the halving and only lowers it after), below any threshold, so the pair need not be scored.
+    A query without a number may still be part of a numbered name ("CSSC" in "... (CSSC) 704th
+    Research Institute"): `score` decides."""
+    return q.numbers != c.numbers and bool(q.numbers)
 
 
 def score(
@@ -622,6 +691,13 @@ def score(
         den += pw
         aligned_q.add(i)
         aligned_c.update(js)
+    org_initials = _align_org_initials(qt, ct, aligned_q, aligned_c) if pairs else []
+    for iq, jc in org_initials:  # "NPP" against "Research and Production Enterprise"
+        pw = (sum(wq[i] for i in iq) + sum(wc[j] for j in jc)) / 2
+        num += pw * INITIALS
+        den += pw
+        aligned_q.update(iq)
+        aligned_c.update(jc)
     extra_q = [i for i in range(len(qt)) if i not in aligned_q]
     extra_c = [j for j in range(len(ct)) if j not in aligned_c]
     person = type == "person"
@@ -637,6 +713,10 @@ def score(
     if explain:
         words = ", ".join(f"{qt[i]}={ct[j]} {s:.2f}" for i, j, s in sorted(pairs))
         words += "".join(f", {qt[i]}={' '.join(ct[j] for j in js)} (initials) {INITIALS:.2f}" for i, js in initials)
+        words += "".join(
+            f", {' '.join(qt[i] for i in iq)}={' '.join(ct[j] for j in jc)} (Russian initials) {INITIALS:.2f}"
+            for iq, jc in org_initials
+        )
         notes.append(f"aligned {words.lstrip(', ') or 'nothing'}")
         if extra_q:
             notes.append("extra query words " + ", ".join(qt[i] for i in extra_q))
@@ -644,9 +724,11 @@ def score(
             notes.append("extra listed words " + ", ".join(ct[j] for j in extra_c))
         notes.append(f"weighted average {base:.2f}")
     strong = [(i, j, s) for i, j, s in pairs if s >= 0.85]
+    partial = False
     if df is not None and not extra_q and len(strong) == len(qt) and extra_c and (type != "person" or len(qt) >= 2):
         rare = [qt[i] for i, j, s in strong if s == 1.0 and _rare(qt[i], ct[j], df)]
         if rare:
+            partial = True
             value = max(value, PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * base)
             notes.append(f"every query word is in the listed name, {rare[0]!r} rare: partial name {value:.2f}")
     elif (
@@ -670,8 +752,12 @@ def score(
         short = len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha()
         personal = word_df > 5 and getattr(df, "__self__", None) is not None and df.__self__.personal(one[0])
         if short and not personal and type != "person":
-            if one[0] in other.acronym.split("|") or any(
-                len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))
+            if (
+                one[0] in other.acronym.split("|")
+                or any(
+                    len(t) >= 3 and _initials(t) == one[0] for t in (many, tuple(x for x in many if not _generic(x)))
+                )
+                or one[0] in spelled_acronyms(other)
             ):
                 value = max(value, ACRONYM)
                 notes.append(f"{one[0]!r} is the initials of the {side} name: {ACRONYM:.2f}")
@@ -698,6 +784,8 @@ def score(
                 # a rotation (surname first or last) is how persons are written; a swap of two
                 # given names is another person ("Ibrahim Saleh" / "Saleh Ibrahim")
                 pen = PERSON_ORDER_PENALTY if len(qt) == len(ct) == 2 and min(map(len, qt + ct)) > 1 else 0.0
+                if pen and _given_names(qt, df):
+                    pen = GIVEN_NAMES_SWAPPED
                 if len(order) > 2 and not _rotation(order):
                     pen = ORDER_PENALTY
             else:
@@ -705,6 +793,23 @@ def score(
             if pen:
                 value -= pen
                 notes.append(f"words in another order: -{pen:.2f}")
+    if person and extra_q and extra_c and pairs and cross in ("", "abjad"):
+        # a first or last name on each side that the other lacks ("Oleg Sergeevich Kozlov" / "Oleg
+        # Sergeevich Ivanov", "Qusay Saddam Hussein" / "Uday Saddam Hussein"); middle names may
+        # differ. Across scripts (a consonant spelling) only words not even starting alike: a
+        # romanisation may fail to align ("Yitzhak"/"yshk"), "Nasser"/"Mansour" are two names.
+        ends_q = [qt[i] for i in extra_q if i in (0, len(qt) - 1) and len(qt[i]) > 1]
+        ends_c = [ct[j] for j in extra_c if j in (0, len(ct) - 1) and len(ct[j]) > 1]
+        if cross:
+            ends_q = [t for t in ends_q if not any(_start_alike(t, u) for u in ends_c)]
+        if ends_q and ends_c:
+            value -= PERSON_PART_CONFLICT
+            notes.append(f"another first or last name ({ends_q[0]} vs {ends_c[0]}): -{PERSON_PART_CONFLICT:.2f}")
+    opp_q = {qt[i] for i in extra_q if qt[i] in OPPOSITES}
+    opp_c = {ct[j] for j in extra_c if ct[j] in OPPOSITES}
+    if opp_q and opp_c:
+        value -= OPPOSITE_CONFLICT
+        notes.append(f"opposite words ({'/'.join(sorted(opp_q))} vs {'/'.join(sorted(opp_c))}): -{OPPOSITE_CONFLICT:.2f}")
     places_q = {qt[i] for i in extra_q if qt[i] in PLACES and qt[i] not in ("branch", "office")}
     places_c = {ct[j] for j in extra_c if ct[j] in PLACES and ct[j] not in ("branch", "office")}
     if places_q and places_c:
@@ -712,7 +817,9 @@ def score(
         notes.append(
             f"different places ({'/'.join(sorted(places_q))} vs {'/'.join(sorted(places_c))}): -{PLACE_CONFLICT}"
         )
-    if q.numbers != c.numbers and (q.numbers or c.numbers):
+    if q.numbers != c.numbers and not q.numbers and partial:
+        notes.append(f"the listed name's number ({'/'.join(sorted(c.numbers))}) narrows the partial name")
+    elif q.numbers != c.numbers and (q.numbers or c.numbers):
         value *= NUMBER_FACTOR
         notes.append(
             f"numbers differ ({'/'.join(sorted(q.numbers)) or 'none'} vs "
@@ -759,6 +866,48 @@ def _rare(t: str, u: str, df) -> bool:  # type: ignore[no-untyped-def]
     return n <= RARE_WORD_DF and leads is not None and leads.leading_share(u) >= 0.5
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_LINKS = STOP | {"and", "und", "et", "y", "e", "i"}
+
+
+@lru_cache(maxsize=50_000)
+def spelled_acronyms(n: Name) -> frozenset[str]:
+    """Initials of a Latin name as written, small words included or not ("La Nueva Familia
+    Michoacana" LNFM, "Al-Itihaad al-Islamiya" AIAI, "Sina Financial and Investment" SFI), and of
+    its leading words when the rest is generic or a legal form ("Aero Express Intercontinental
+    S.A." AEISA, "Sina Financial and Investment Holding Company" SFI)."""
+    if n.script != "latin":
+        return frozenset()
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", n.original.lower()) if not unicodedata.combining(ch))
+    words = _WORD.findall(text.replace("'", "").replace("\u2019", ""))
+    token_of = dict(zip(n.written, n.tokens))
+    out: set[str] = set()
+    for ws in (words, [w for w in words if w not in _LINKS]):
+        if len(ws) < 2:
+            continue
+        out.add("".join(w[0] for w in ws))
+        for k in range(2, len(ws)):
+            rest = ws[k:]
+            if all(w in _LINKS or len(w) <= 2 or w not in token_of or _generic(token_of[w]) for w in rest):
+                out.add("".join(w[0] for w in ws[:k]))
+    return frozenset(a for a in out if 3 <= len(a) <= 8)
+
+
+def _start_alike(a: str, b: str) -> bool:
+    """Two words (one a consonant spelling) whose consonant skeletons start with the same letter."""
+    return bool({k[:1] for k in skeletons(a) if k} & {k[:1] for k in skeletons(b) if k})
+
+
+def _given_names(tokens: tuple[str, ...], df) -> bool:  # type: ignore[no-untyped-def]
+    """Two words that are both given names in the list's persons (seldom a surname, i.e. seldom
+    last) and of more than one syllable ("Hassan Ali", not the pinyin "Li Wei"): in Arabic naming
+    the second is the father's name, so the other order is another person."""
+    idx = getattr(df, "__self__", None)
+    if idx is None or len(tokens) != 2:
+        return False
+    return all(not one_syllable(t) and idx.given_share(t) >= 0.5 for t in tokens)
+
+
 def _middle_only(extra: list[int], aligned: list[int]) -> bool:
     """Extra words of a person only between the aligned ones: middle names or patronymics, not
     another given name in front ("Ahmad Mahmud al-Haddad" is the son of "Mahmud al-Haddad")."""
@@ -769,6 +918,73 @@ def _rotation(order: list[int]) -> bool:
     """Aligned positions that are a rotation of 0..n-1 (a surname moved to the front or back)."""
     n = len(order)
     return all(order[(k + 1) % n] == (order[k] + 1) % n for k in range(n)) or sorted(order) != list(range(n))
+
+
+# The Russian word each generic English word of an organisation's kind translates, by its first
+# letter: NPP = Nauchno-Proizvodstvennoe Predpriyatie, "Scientific Production Enterprise"; NII =
+# Nauchno-Issledovatelskiy Institut, "Scientific Research Institute"; OKB = Opytno-Konstruktorskoe
+# Byuro, "Experimental Design Bureau"; NTTs = Nauchno-Tekhnicheskiy Tsentr. An empty letter: a word
+# that is part of the previous one in Russian ("machine building", mashinostroitelnoe).
+_RU_LETTERS: dict[str, tuple[str, ...]] = {
+    "scientific": ("n",),
+    "research": ("n", "i"),
+    "production": ("p",),
+    "enterprise": ("p",),
+    "association": ("o",),
+    "firm": ("f",),
+    "complex": ("k",),
+    "company": ("k",),
+    "corporation": ("k",),
+    "institute": ("i",),
+    "center": ("c",),
+    "technology": ("t",),
+    "design": ("k",),
+    "bureau": ("b",),
+    "office": ("b",),
+    "experimental": ("o",),
+    "engineering": ("k", "i"),
+    "machine": ("m",),
+    "building": ("",),
+}
+
+
+def _ru_initials(acronym: str, words: tuple[str, ...]) -> bool:
+    """Whether `acronym` (folded: NPTs as npc) spells the Russian initials of `words` in order."""
+    ends = {0}
+    for w in words:
+        letters = _RU_LETTERS.get(w)
+        if letters is None:
+            return False
+        ends = {e + len(x) for e in ends for x in letters if acronym[e : e + len(x)] == x}
+        if not ends:
+            return False
+    return len(acronym) in ends
+
+
+def _align_org_initials(
+    qt: tuple[str, ...], ct: tuple[str, ...], used_q: set[int], used_c: set[int]
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Unaligned Russian organisational initials (NPP, NII, OKB, NPTs) on one side against a run of
+    unaligned generic words on the other that they abbreviate ("Research and Production Enterprise")."""
+    out: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    for one, other, used_one, used_other, flip in ((qt, ct, used_q, used_c, False), (ct, qt, used_c, used_q, True)):
+        for i, t in enumerate(one):
+            if i in used_one or not (2 <= len(t) <= 5) or not t.isalpha() or t[0] not in "nmokp":
+                continue
+            a = t.replace("ts", "c")
+            free = [j for j in range(len(other)) if j not in used_other]
+            for k in range(len(free)):
+                for n in range(len(a) + 1, 0, -1):
+                    js = tuple(free[k : k + n])
+                    if len(js) == n and js[-1] - js[0] == n - 1 and _ru_initials(a, tuple(other[j] for j in js)):
+                        used_one.add(i)
+                        used_other.update(js)
+                        out.append(((i,), js) if not flip else (js, (i,)))
+                        break
+                else:
+                    continue
+                break
+    return out
 
 
 def _align_initials(

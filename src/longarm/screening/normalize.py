@@ -33,7 +33,7 @@ from functools import cache, lru_cache
 
 from anyascii import anyascii
 
-from longarm.screening import names_data
+from longarm.screening import hebrew, korean, names_data
 from longarm.screening.burmese import romanize as burmese_romanize
 
 MAX_CHARS = 1000  # characters of one name looked at
@@ -697,6 +697,12 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
         n = _normalize(part, type, tuple(removed))
         if n.tokens and not any(n.tokens == f.tokens and n.numbers == f.numbers for f in found):
             found.append(n)
+        if n.script == "abjad" and hebrew.has_hebrew(part):
+            # a Hebrew letter read two ways (a vav vowel or v, het h or kh): each reading is a name
+            for alt in hebrew.readings(part)[1:]:
+                m = _normalize(alt, type, tuple(removed), script_as="abjad")
+                if m.tokens and not any(m.tokens == f.tokens and m.numbers == f.numbers for f in found):
+                    found.append(dataclasses.replace(m, original=n.original))
     short = type != "organization" and _SHORT_HAN.match(text) and not found[0].legal_forms if found else False
     if short or (found and found[0].script == "cjk" and _JAPANESE_HINT.search(text) and not _KANA_RX.search(text)):
         # a short name in kanji alone may be Japanese ("黒澤明"), as may a longer one holding a word
@@ -711,10 +717,19 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
         if plain.tokens and all(plain.tokens != f.tokens for f in found):
             found.append(plain)
     if found and found[0].script == "hangul":
-        # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel)
-        glued = _normalize(split_aliases(text)[0], type, tuple(removed), glue=True)
-        if glued.tokens:  # its words compare by consonants, as a foreign name written in Hangul
-            found.append(dataclasses.replace(glued, script="hangul words"))
+        first = split_aliases(text)[0]
+        reading = korean.name_readings(first.strip()) if type != "organization" else None
+        for spelling in reading or ():
+            # a Korean name ("김정은"): also in the spellings names use (Kim Jung-eun; Lee, Yi, Rhee)
+            m = _normalize(" ".join(spelling), type, tuple(removed), script_as="hangul")
+            if m.tokens and all(m.tokens != f.tokens for f in found):
+                found.append(dataclasses.replace(m, original=found[0].original))
+        if reading is None or type != "person":
+            # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel;
+            # not a person's Korean name, whose syllables are written apart or hyphenated)
+            glued = _normalize(first, type, tuple(removed), glue=True)
+            if glued.tokens:  # its words compare by consonants, as a foreign name written in Hangul
+                found.append(dataclasses.replace(glued, script="hangul words"))
     named = [n for n in found if _identifies(n)]  # "(Beijing)" or "(Holding)" alone names nobody
     return tuple(found if len(found) < 2 else named or found[-1:])
 
@@ -744,6 +759,7 @@ def _normalize(
     japanese: bool = False,
     glue: bool = False,
     plain: bool = False,
+    script_as: str = "",
 ) -> Name:
     original = text
     stripped: list[str] = [f"symbol {c!r}" if len(c) == 1 else c for c in removed]
@@ -759,6 +775,7 @@ def _normalize(
     script = "latin"
     if not text.isascii():
         text, script = _transliterate(text, forms, japanese, glue, plain)
+    script = script_as or script
     text = _HYPHEN_INITIALS.sub(lambda m: f" {m.group(1)} {m.group(2)} ", text)
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"\bf\.\s?lli\b", "fratelli", text, flags=re.I)
@@ -954,7 +971,7 @@ def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str,
         return str(int(m.group(1)))
     if (
         i > 0
-        and script == "latin"
+        and script in ("latin", "abjad")
         and (
             tok in ("ii", "iii", "iv")  # a generation (John Smith III), for persons too
             or (type != "person" and (len(tok) > 1 or (i == len(raw) - 1 and tok in "ivx")))
@@ -1078,6 +1095,8 @@ def _transliterate(
             elif name == "hangul":
                 text = rx.sub(lambda m: " " + _hangul(m.group(0), surname=not glue) + " ", text)
             elif name == "abjad":
+                if hebrew.has_hebrew(text):
+                    text = hebrew.prepare(text)
                 text = rx.sub(lambda m: " " + _abjad(m.group(0)) + " ", text)
             elif name == "burmese":
                 text = rx.sub(lambda m: " " + burmese_romanize(m.group(0)) + " ", text)
@@ -1186,13 +1205,17 @@ def _hangul(run: str, surname: bool = True) -> str:
 
 # A foreign name written in Hangul adds a vowel "eu" after a consonant the Hangul syllable cannot
 # close ("Scott" 스콧 seu-kos, "Albert" 알베르트 al-be-leu-teu) and closes a syllable with ㅅ for a
-# final t ("Matt" 맷 maes): read as a loanword, the consonants line up with the Latin spelling.
+# final t ("Matt" 맷 maes), and writes a final -er, -or, -ar as 어 eo ("Miller" 밀러 milleo, the r
+# not sounded): read as a loanword, the consonants line up with the Latin spelling.
 _EPENTHETIC = re.compile(r"^([^aeiouyw]+)eu$")
 
 
 def _loanword(syl: list[str]) -> list[str]:
     out = [_EPENTHETIC.sub(r"\1", s) for s in syl] if len(syl) > 1 else syl
-    return [s[:-1] + "t" if len(s) > 2 and s.endswith("s") and s[-2] in "aeiou" else s for s in out]
+    out = [s[:-1] + "t" if len(s) > 2 and s.endswith("s") and s[-2] in "aeiou" else s for s in out]
+    if len(out) > 1 and out[-1].endswith("eo"):  # a final -er, -or, -ar ("Miller" 밀러, "Mayer" 메이어)
+        out[-1] = out[-1][:-1] + "r"
+    return out
 
 
 SYLLABLE = "\u01c0"  # joins the syllables of one Hangul word until the reading decides
@@ -1241,6 +1264,8 @@ _GERESH = re.compile("([גזצתח])['׳’]")
 
 def _abjad(run: str) -> str:
     """Hebrew and Arabic letters to Latin consonants (the vowels are not written)."""
+    if hebrew.has_hebrew(run):
+        return hebrew.romanize(run)
     run = run.replace("וו", "v")  # a doubled vav is the consonant v
     run = re.sub(r"(?<=[\u05d0-\u05ea])יי(?=[\u05d0-\u05ea])", "ei", run)  # a doubled yod inside: ei ("Major")
     run = re.sub(r"(?<![\u05d0-\u05ea])א([וי])", lambda m: "o" if m.group(1) == "ו" else "i", run)  # initial vowels

@@ -53,8 +53,50 @@ _ENDINGS = {
         ("i", "a"),
         ("e", "a"),
         ("", "e"),
+        ("", "iya"),
+        ("", "ia"),
     ]
 }
+
+
+# Latin spellings of one sound in the romanisations lists use (Russian, Arabic, Persian, Chinese):
+# Tsiklon/Ciklon, Khafif/Hafif, Zhirmunsky/Jirmunsky, Yusuf/Yousef/Jusuf, Qomati/Komati.
+_SPELLINGS = [
+    ("dzh", "j"),
+    ("tch", "ch"),
+    ("sch", "sh"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("tc", "c"),
+    ("ks", "x"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+]
+_HARD_C = re.compile(r"c(?![eiy]|h)")
+_FINAL_TA = re.compile(r"(?<=[^aeiou])[ae]h$|(?<=[^aeiou])ah?$")
+SPELLING = 0.92  # two romanisations of one name ("Mohamed"/"Mohammed", "Tsiklon"/"Ciklon")
+
+
+@lru_cache(maxsize=200_000)
+def spelling_key(token: str) -> str:
+    """A token with the spellings romanisations disagree on folded: digraphs (kh, zh, ts, ...),
+    q/k, w/v, y/i, c before a consonant or back vowel as k, ou/oo/u, a final -eh/-ah/-a (the
+    Arabic and Persian feminine ending, "Haniyeh"/"Haniya"), doubled letters once."""
+    t = token
+    if t[:1] == "y" and t[1:2] in ("e", "o", "u", "a") and len(t) > 4:
+        t = t[1:]  # Yevgeny / Evgeniy, Yusuf / Usuf
+    t = _FINAL_TA.sub("a", t)
+    for a, b in _SPELLINGS:
+        t = t.replace(a, b)
+    t = _HARD_C.sub("k", t).replace("q", "k").replace("w", "v").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", t)
 
 
 def _budget(n: int) -> int:
@@ -67,7 +109,7 @@ def _per_edit(n: int) -> float:
 
 _VOWEL_SET = set("aeiouy")
 # Words of one kind that differ in meaning, not in spelling: never a typo of each other.
-_OPPOSITES = frozenset(
+OPPOSITES = frozenset(
     (
         "north south east west northern southern eastern western northeast northwest southeast southwest "
         "upper lower inner outer red blue green black white yellow first second third new old"
@@ -102,7 +144,7 @@ def is_ending(a: str, b: str) -> bool:
         return False
     if "" in ends and a[p - 1] in ends:
         return False  # a doubled last letter is a spelling ("Weiss"/"Weis", "Hess"/"Hes"), not an ending
-    return not ("" in ends and ends - {""} <= {"a", "e"} and a[p - 1] in "aeiouy")
+    return not ("" in ends and ends - {""} <= {"a", "e"} and a[p - 1] in "aeiou")  # Yevgeniy/Yevgeniya is one
 
 
 @lru_cache(maxsize=500_000)
@@ -118,7 +160,7 @@ def token_sim(a: str, b: str) -> float:
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
         return INITIAL if a[0] == b[0] else 0.0
-    if a in _OPPOSITES and b in _OPPOSITES:
+    if a in OPPOSITES and b in OPPOSITES:
         return 0.0  # "Far Eastern" is not "Far Western", "SMIC Northern" not "SMIC Southern"
     if "x" in a or "x" in b:
         xa, xb = a.replace("x", "ks"), b.replace("x", "ks")  # "Alexei" / "Aleksey"
@@ -128,7 +170,7 @@ def token_sim(a: str, b: str) -> float:
             a, b, la, lb = xa, xb, len(xa), len(xb)
     n = max(la, lb)
     if abbreviates(a, b) or abbreviates(b, a):
-        return ABBREVIATION
+        return ENDING if is_ending(a, b) else ABBREVIATION  # "Viktor"/"Viktoriya": another name
     d = OSA.distance(a, b)
     if d > 0:
         if _CONF is None:
@@ -137,6 +179,13 @@ def token_sim(a: str, b: str) -> float:
         cost = dc + 0.5 * (d - dc)
     else:
         cost = 0.0
+    if cost >= 1 and a.isalpha() and b.isalpha() and n >= 4:
+        ka, kb = spelling_key(a), spelling_key(b)
+        if ka == kb:
+            return ENDING if is_ending(a, b) else SPELLING
+        dk = OSA.distance(ka, kb) + 0.5  # a romanisation folded, then an edit
+        if dk < cost:
+            cost = dk
     budget = _budget(n)
     if n <= 4 and not (_VOWEL_SET & set(a) and _VOWEL_SET & set(b)):
         budget = 0  # acronyms: CSIC is not CSSC
