@@ -471,3 +471,30 @@ def test_a_declared_eccn_the_facts_cannot_check_is_used_only_when_nothing_allowe
     assert top.eccn == "3A090.a" and any("taken as declared" in w for w in top.warnings)
     for lower in ("EAR99", "3A090.b", "3A991.p"):
         assert classify(Item(eccn=lower), on).eccn == "UNDETERMINED", lower
+
+
+# ---- a computer's own datacenter fact (740.8(a), 742.6(b)(10)) -----------------------------------
+
+from longarm.rules.classification import computer_datacenter  # noqa: E402
+
+
+def test_a_computers_datacenter_fact_is_read_as_given_even_against_its_ics():
+    assert computer_datacenter(False, [("nvidia-h100-sxm", True)])[0] is False
+    assert computer_datacenter(True, [("nvidia-rtx-4090", False)])[0] is True
+
+
+@pytest.mark.parametrize(
+    "ics,expected",
+    [
+        ([("nvidia-h100-sxm", True), ("other", None)], True),  # any IC designed for datacenters
+        ([("nvidia-rtx-4090", False), ("nvidia-rtx-4090d", False)], False),  # none is
+        ([("nvidia-rtx-4090", False), ("item.contains[1]", None)], None),  # one unknown: unknown
+        ([], None),
+    ],
+)
+def test_a_computers_datacenter_fact_not_given_is_derived_from_its_ics_and_says_so(ics, expected):
+    value, how = computer_datacenter(None, ics)
+    assert value is expected
+    assert how.startswith("item.datacenter not given")
+    if ics:
+        assert "derived from the ICs it contains" in how and ics[0][0] in how

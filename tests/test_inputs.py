@@ -188,3 +188,13 @@ def test_a_yaml_alias_bomb_is_refused_before_validation(tmp_path):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
     proc = assess_file(tmp_path, "\n".join(lines) + "\n")
     assert proc.returncode == 2 and "more than 100,000 values" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "ics,message",
+    [("[bogus]", "item.us_origin_ics: 'BOGUS' is not an ECCN"), ("3A001", "item.us_origin_ics")],
+)
+def test_us_origin_ics_must_be_a_list_of_eccns(tmp_path, ics, message):
+    doc = f"to_country: CN\nitem: {{type: other, eccn: 3B992, origin_country: KR, us_origin_ics: {ics}}}\n"
+    proc = assess_file(tmp_path, doc, "--json")
+    assert proc.returncode == 2 and message in proc.stderr and proc.stdout == ""

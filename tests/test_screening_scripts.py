@@ -71,6 +71,10 @@ def test_a_korean_name_is_not_also_read_as_one_glued_word():
     # "김정은" read glued (gimjeongeun) would line up with any Kim of a similar given name
     assert all(n.script != "hangul words" for n in names("김정은", "person"))
     assert any(n.script == "hangul words" for n in names("미셸 오바마", "person"))
+    # a foreign name that starts like a surname: the epenthetic ㅡ (르, 스) says it is foreign
+    assert not korean.looks_like_name("조르주") and match("조르주", "Georges", "person").value >= 0.7
+    assert match("한스", "Hans", "person").match
+    assert match("이반", "Ivan", "person").match and match("이반", "Lee Ban", "person").match  # either
 
 
 def test_a_foreign_name_in_hangul_ending_in_eo_is_read_with_its_r():

@@ -53,6 +53,8 @@ FIELD_DOCS: dict[str, str] = {
     "item.contains[].datacenter": "The IC is designed or marketed for use in datacenters.",
     "item.origin_country": "Where the item was produced (ISO 3166-1 alpha-2).",
     "item.us_controlled_content_pct": "Controlled US-origin content, percent of value (0 to 100), for de minimis (734.4).",
+    "item.us_origin_ics": "ECCNs of the U.S.-origin integrated circuits the item contains (de minimis, 734.4(a)(8)-(9): "
+    "any IC of Category 3, 4 or 5 leaves certain 3B items no de minimis level); `[]` = none; absent = unknown.",
     "item.producer": "Who produced the item (a party).",
     "item.producer.name": "The producer's name.",
     "item.producer.country": "The producer's country (ISO 3166-1 alpha-2).",

@@ -158,6 +158,19 @@ class Designer(PartyRef):
     approved_or_authorized: bool | None = None
 
 
+def eccn_list(value: list[str] | None) -> list[str] | None:
+    """A list of ECCNs (or EAR99), upper-cased; None (unknown) stays None, [] means "none"."""
+    if value is None:
+        return None
+    out = []
+    for v in value:
+        v = v.strip().upper()
+        if v != "EAR99" and (len(v) < 5 or not v[0].isdigit() or v[1] not in "ABCDE" or not v[2:5].isdigit()):
+            raise ValueError(f"{v!r} is not an ECCN")
+        out.append(v)
+    return out
+
+
 class ForeignDirectProduct(Strict):
     """Facts for 15 CFR 734.9: ECCNs of the US technology/software behind the item or its plant.
 
@@ -167,18 +180,7 @@ class ForeignDirectProduct(Strict):
     direct_product_of: list[str] | None = None
     plant_direct_product_of: list[str] | None = None
 
-    @field_validator("direct_product_of", "plant_direct_product_of")
-    @classmethod
-    def eccns(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        out = []
-        for v in value:
-            v = v.strip().upper()
-            if len(v) < 5 or not v[0].isdigit() or v[1] not in "ABCDE" or not v[2:5].isdigit():
-                raise ValueError(f"{v!r} is not an ECCN")
-            out.append(v)
-        return out
+    _eccns = field_validator("direct_product_of", "plant_direct_product_of")(eccn_list)
 
 
 class Item(Strict):
@@ -197,6 +199,7 @@ class Item(Strict):
     contains: list[Contained] | None = None
     origin_country: str | None = None
     us_controlled_content_pct: float | None = Field(None, ge=0, le=100)
+    us_origin_ics: list[str] | None = None
     producer: PartyRef | None = None
     designer: Designer | None = None
     foreign_direct_product: ForeignDirectProduct | None = None
@@ -215,6 +218,7 @@ class Item(Strict):
         "process_node_nm",
     )(finite_positive)
     _cc = field_validator("origin_country")(country_code)
+    _ics = field_validator("us_origin_ics")(eccn_list)
 
 
 class Party(Strict):

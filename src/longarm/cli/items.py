@@ -297,15 +297,17 @@ def _claims_table(rows: list[dict[str, Any]], on: str, waiting: list[dict[str, A
     from longarm.claims import METRIC_WORDS, RULE_MEASURES
 
     change = {True: "yes", False: "no", None: "unknown"}
+    cw = max([20, *(len(r["chip"]) for r in rows)])
+    vw = max([17, *(len(r["versus"]) for r in rows)])
     head = (
-        f"{'chip':<20} {'versus':<17} {'claimed':>8} {'along':<7} {'TPP':>6} {'density':>10}  "
+        f"{'chip':<{cw}} {'versus':<{vw}} {'claimed':>8} {'along':<7} {'TPP':>6} {'density':>10}  "
         f"{'ECCN':<13} {'if true':<13} changes"
     )
     lines = [f"Published claims against the catalogue, ECCNs as of {on}", head, "-" * len(head)]
     for r in rows:
         along = "TPP" if r["along"] == "tpp" else "density"
         lines.append(
-            f"{r['chip']:<20} {r['versus']:<17} {_pct(r['claimed_ratio']):>8} {along:<7} {_pct(r['tpp_ratio']):>6} "
+            f"{r['chip']:<{cw}} {r['versus']:<{vw}} {_pct(r['claimed_ratio']):>8} {along:<7} {_pct(r['tpp_ratio']):>6} "
             f"{_pct(r['performance_density_ratio']):>10}  {r['eccn']:<13} {r['eccn_if_true']:<13} "
             f"{change[r['eccn_would_change']]}"
         )

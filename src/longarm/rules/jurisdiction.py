@@ -74,7 +74,7 @@ def de_minimis(case: Case) -> Step | None:
 CONTENT_QUESTION = (
     "Does the item's US-origin controlled content include a U.S.-origin integrated circuit specified under "
     "Category {cats} of the CCL? Then 15 CFR {paragraph} leaves it no de minimis level. "
-    "(item.us_controlled_content_pct)"
+    "(item.us_origin_ics)"
 )
 NO_DE_MINIMIS_KEYS = ("de_minimis_a8", "de_minimis_a9")
 
@@ -109,12 +109,18 @@ def _listed_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
 
 def _us_origin_ic(case: Case, content: dict[str, Any]) -> tuple[Tri, str]:
     """Content prong of 734.4(a)(8)/(9): the commodity "contains a U.S.-origin integrated circuit specified
-    under Category 3, 4, or 5 of the CCL". No US-origin controlled content means none (such an IC is on the
-    CCL, so it counts in that share); any other share leaves the kind of content open."""
+    under Category 3, 4, or 5 of the CCL". Read from `item.us_origin_ics`; the share of controlled content
+    does not settle it (an IC of those Categories need not be controlled for the destination, so even 0 %
+    leaves it open)."""
     cats = ", ".join(content["us_origin_ic_categories"])
+    ics = case.tx.item.us_origin_ics
+    if ics is not None:
+        named = [e for e in ics if e[0] in content["us_origin_ic_categories"]]
+        if named:
+            return True, f"contains U.S.-origin IC(s) {', '.join(named)} (item.us_origin_ics), of Category {cats}"
+        given = f"only {', '.join(ics)}" if ics else "none"
+        return False, f"U.S.-origin ICs: {given} (item.us_origin_ics), none of Category {cats}"
     pct = case.tx.item.us_controlled_content_pct
-    if pct == 0:
-        return False, "no US-origin controlled content (item.us_controlled_content_pct 0)"
     if pct is None:
         return (
             None,

@@ -335,8 +335,9 @@ def headquarters(case: Case, posture: str) -> Requirement:
     """744.23(a)(3)(i): advanced computing items "destined to any destination other than those specified in
     Country Groups D:1, D:4, or D:5 (excluding any destination also specified in Country Groups A:5 or A:6)
     for an entity that is headquartered in, or whose ultimate parent company is headquartered in, either
-    Macau or a destination specified in Country Group D:5"; for 3A090.a from 2025 under 742.6(a)(6)(iii)(A)
-    at all destinations outside the United States (BIS guidance of 2026-05-31)."""
+    Macau or a destination specified in Country Group D:5"; from 2025-01-13 it names .b items only, and
+    3A090.a falls under 742.6(a)(6)(iii)(A) for such entities "located outside of destinations that were
+    subject to a license requirement prior to the AI Diffusion Rule" (BIS guidance of 2026-05-31)."""
     entry = case.in_force(FILE, "hq_rule")
     level = case.level
     if entry is None or level not in entry["levels"]:

@@ -146,9 +146,9 @@ def _word_readings(word: str) -> list[str]:
             i += 1
             continue
         if i == 0 and ch in "אע" and nxt in ("ו", "י"):
-            if nxt == "ו" and word[i + 2 : i + 3] == "ו":  # אוו: a vowel and then v/w ("אוון" Owen)
-                options.append(["o"])
-                i += 2
+            if nxt == "ו" and word[i + 2 : i + 3] == "ו":  # אוו: a vowel and v ("אוונס" Evans) or w ("אוון" Owen)
+                options.append(["ev", "ow"])
+                i += 3
                 continue
             options.append(["o" if nxt == "ו" else "i"])  # an initial vowel written with its mater
             i += 2

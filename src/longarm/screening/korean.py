@@ -168,7 +168,7 @@ def mr_syllable(ch: str, voiced: bool = False) -> str:
 
 
 def _mr_given(given: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for k, ch in enumerate(given):
         prev = out[-1] if out else ""
         out.append(mr_syllable(ch, voiced=k > 0 and (prev[-1:] in "aeiouynmgl")))
@@ -186,9 +186,23 @@ def _split(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _epenthetic(ch: str) -> bool:
+    """A syllable of ㅡ after a consonant with no final: the vowel Korean adds to a foreign
+    consonant ("스" in 한스 Hans, "르" in 조르주 Georges), never a syllable of a Korean given name."""
+    code = ord(ch) - _FIRST
+    if not 0 <= code <= _LAST - _FIRST:
+        return False
+    ini, rest = divmod(code, 588)
+    vow, fin = divmod(rest, 28)
+    return _VOWELS[vow] == "eu" and fin == 0 and _INITIALS[ini] != ""
+
+
 def looks_like_name(word: str) -> bool:
-    """A Hangul word that reads as a Korean name: a common surname and one or two syllables."""
-    return _split(word) is not None
+    """A Hangul word that reads as a Korean name rather than a foreign one: a common surname and
+    two syllables (of three: 김정은); a foreign name's epenthetic ㅡ (조르주 Georges) rules it out;
+    a name of two syllables may be either (이반: Lee Ban or Ivan)."""
+    parts = _split(word)
+    return parts is not None and len(parts[1]) >= 2 and not any(_epenthetic(ch) for ch in word)
 
 
 def name_readings(word: str) -> list[list[str]] | None:
@@ -196,7 +210,7 @@ def name_readings(word: str) -> list[list[str]] | None:
     each of its usual spellings, then the given name one syllable per token ("김정은" -> kim jung
     eun, gim jung eun); None when the word is not such a name."""
     parts = _split(word)
-    if parts is None:
+    if parts is None or any(_epenthetic(ch) for ch in word):
         return None
     surname, given = parts
     heads = (COMPOUND_SURNAMES.get(surname) or SURNAMES[surname]).split()

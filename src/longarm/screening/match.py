@@ -2,9 +2,10 @@
 
 Candidates come from an inverted index of normalised tokens (and of adjacent tokens joined, so
 "Hua Wei" finds "Huawei"; of consonant skeletons, so "משה כהן" finds "Moshe Cohen"; of initials,
-so "CETC" finds its name), with typo-tolerant lookup through a deletion neighbourhood: a query
-never scans the whole list. Each candidate name is then scored part by part, so every score can
-be read by a reviewer:
+so "CETC" finds its name), with typo-tolerant lookup through a deletion neighbourhood (and, for a
+word found nowhere, the word split off beside it or the two words it runs together: "Resea rch",
+"Goldennest"): a query never scans the whole list. Each candidate name is then scored part by
+part, so every score can be read by a reviewer:
 
     aligned words   each query word paired with the listed word most like it (graded, length-aware
                     similarity, see `similarity`); the score is the weighted average over the aligned
@@ -13,11 +14,19 @@ be read by a reviewer:
     partial query   every query word found in the listed name and one of them rare: the listed
                     party is found whatever else its name holds ("Huawei", "Inspur")
     listed inside   every word of a listed name found in a longer query (branches, middle names)
-    acronym         a one-word query equal to the initials of the listed name
-    order           words aligned out of order: -0.10 (-0.20 for a person: "Saleh Ibrahim")
+    acronym         a one-word query equal to the initials of the listed name, as written too
+                    ("TAESA", "MKO"); Russian organisational initials against the words they stand
+                    for ("NPP" = Research and Production Enterprise) count as aligned initials
+    order           words aligned out of order: -0.10 (-0.20 for a person; -0.50 for two given
+                    names swapped, "Ali Hassan" / "Hassan Ali": in Arabic naming another person)
+    person parts    a first or last name on each side that the other lacks: -0.15
+    listed words    two words aligned as alike that are both in the list, never as spellings of each
+                    other in one entry ("Radic"/"Tadic"): -0.15 per pair
+    opposites       "North X" vs "South X": -0.20
     places          a different place on each side ("Beijing X" vs "Hangzhou X"): -0.15
-    x 0.5           when the numbers in the names differ (Star II is not Star III)
-    legal forms     different families -0.03; forms of two jurisdictions (GmbH vs Sdn Bhd) -0.20
+    x 0.5           when the numbers in the names differ (Star II is not Star III), unless the query
+                    has none and is part of the listed name ("CSSC" in "CSSC 704th Institute")
+    legal forms     different families -0.03; forms of two jurisdictions (GmbH vs Sdn Bhd) -0.50
     country         applied afterwards (`adjust_for_country`): +0.03 inside, -0.05 outside
 
 A name made only of legal forms ("CORP", "LLC") has no words and matches nothing.
@@ -45,7 +54,7 @@ from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
 from longarm.screening.normalize import GENERIC, PLACES, REORDERED, STOP, Name, names, normalize
 from longarm.screening.similarity import (
     OPPOSITES,
-    spelling_key,
+    SPELLING,
     is_ending,
     one_syllable,
     skeleton_sim,
@@ -71,6 +80,7 @@ FORM_DIFFERS = 0.03
 JURISDICTION_CONFLICT = 0.50
 INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
+DISTINCT_WORDS = 0.15  # per pair of listed words aligned as alike, not spellings of each other
 ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
 GENERIC_FORMS = frozenset({"ltd", "corp", "inc", "company", "llc", "plc"})  # used everywhere, for any family
 GENERIC_ONLY = 0.8  # the most a query of one or two generic words can score
@@ -240,6 +250,17 @@ class Index:
             self._personal[token] = people * 2 >= len(ids) > 0
         return self._personal[token]
 
+    def distinct_words(self, a: str, b: str) -> bool:
+        """Two different words both in the list, never in the names of one entry (which would make
+        them spellings of each other, as an entry's aliases are)."""
+        if a == b or not a.isalpha() or not b.isalpha():
+            return False
+        ia, ib = self.postings.get(a), self.postings.get(b)
+        if not ia or not ib:
+            return False
+        ea = {self.entry_of[n] for n in ia}
+        return not any(self.entry_of[n] in ea for n in ib)
+
     def given_share(self, token: str) -> float:
         """The share of the persons' names holding `token` in which it is not the last word (the
         surname, names being kept in "Given SURNAME" order): high for a given name ("Hassan")."""
@@ -290,21 +311,30 @@ class Index:
         "Kbxknvestment"); each credited with the weight of the query words it repairs."""
         out: list[tuple[float, list[int]]] = []
         for a, b in zip(toks, toks[1:]):
-            if (a in unfound or b in unfound) and (a + b).isalpha() and a + b not in self.postings:
+            if (
+                (a in unfound or b in unfound)
+                and min(len(a), len(b)) <= 4  # a piece split off ("rch", "Xonco rd")
+                and (a + b).isalpha()
+                and a + b not in self.postings
+            ):
                 w = weights.get(a, self.weight(a)) + weights.get(b, self.weight(b))
                 out += [(w, self.postings[t]) for t in self._find_similar(a + b, deep=False)]
         for t in unfound:
             if len(t) < 8 or t in weights:
                 continue
             splits = [(t[:k], t[k:]) for k in range(3, len(t) - 2)]
-            halves = next(([x, y] for x, y in splits if x in self.postings and y in self.postings), None)
-            for x, y in splits if halves is None else ():
-                exact, other = (x, y) if x in self.postings else (y, x) if y in self.postings else ("", "")
-                if exact and len(other) >= 4:
-                    near = self._find_similar(other, deep=False)
+            heads = [x for x, _ in splits if x in self.postings]
+            tails = [y for _, y in splits if y in self.postings]
+            halves = next(([x, t[len(x) :]] for x in heads if t[len(x) :] in tails), None)
+            # else the longest word the token starts or ends with, and the rest one typo away
+            for exact, rest in (
+                (heads[-1], t[len(heads[-1]) :]) if heads else ("", ""),
+                (tails[0], t[: -len(tails[0])]) if tails else ("", ""),
+            ):
+                if halves is None and len(rest) >= 5:
+                    near = self._find_similar(rest, deep=False)
                     if near:
                         halves = [exact, near[0]]
-                        break
             if halves:
                 out += [(self.weight(t) / 2, self.postings[h]) for h in halves]
         return out
@@ -371,9 +401,14 @@ class Index:
             if ac in self.postings:
                 terms.append((self.weight(toks[0]), self.postings[ac]))
         merged = _merge_runs(toks, joined & self.postings.keys())
+
         # places and branch words cost little, and a short token may be initials ("V.A.")
-        wt = lambda t: weights.get(t) or self.weight(t)  # noqa: E731
-        floor = PRUNE * sum(wt(t) * PLACE_COST if t in PLACES else min(wt(t), 3.0) if len(t) <= 3 else wt(t) for t in merged)
+        def wt(t: str) -> float:
+            return weights.get(t) or self.weight(t)
+
+        floor = PRUNE * sum(
+            wt(t) * PLACE_COST if t in PLACES else min(wt(t), 3.0) if len(t) <= 3 else wt(t) for t in merged
+        )
         # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
         # the floor, cannot be a candidate; so only those terms create candidates
         terms.sort(key=lambda x: (-x[0], len(x[1])))
@@ -765,6 +800,26 @@ def score(
     if len(qt) <= 2 and all(_generic(t) for t in qt) and (extra_c or extra_q) and value > GENERIC_ONLY:
         value = GENERIC_ONLY  # "Bank", "Trading Company" inside a longer name: words anyone's name may hold
         notes.append(f"only generic words in the query: at most {GENERIC_ONLY:.2f}")
+    idx = getattr(df, "__self__", None)
+    if idx is not None and not cross:
+        # two words of the list one consonant or so apart that no entry gives as spellings of each
+        # other ("Radic"/"Tadic", "Hoda"/"Homa"): two names, not a typo
+        real = [
+            (qt[i], ct[j])
+            for i, j, s in pairs
+            if 0 < s < SPELLING
+            and len(qt[i]) >= 4
+            and not _generic(qt[i])
+            and not set(skeletons(qt[i])) & set(skeletons(ct[j]))  # vowels apart: a romanisation
+            and idx.distinct_words(qt[i], ct[j])
+        ]
+        if real:
+            value -= DISTINCT_WORDS * len(real)
+            notes.append(
+                "words of other listed names ("
+                + ", ".join(f"{a}/{b}" for a, b in real)
+                + f"): -{DISTINCT_WORDS * len(real):.2f}"
+            )
     endings = [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
     if endings:
         value -= ENDING_PENALTY * len(endings)
@@ -809,7 +864,9 @@ def score(
     opp_c = {ct[j] for j in extra_c if ct[j] in OPPOSITES}
     if opp_q and opp_c:
         value -= OPPOSITE_CONFLICT
-        notes.append(f"opposite words ({'/'.join(sorted(opp_q))} vs {'/'.join(sorted(opp_c))}): -{OPPOSITE_CONFLICT:.2f}")
+        notes.append(
+            f"opposite words ({'/'.join(sorted(opp_q))} vs {'/'.join(sorted(opp_c))}): -{OPPOSITE_CONFLICT:.2f}"
+        )
     places_q = {qt[i] for i in extra_q if qt[i] in PLACES and qt[i] not in ("branch", "office")}
     places_c = {ct[j] for j in extra_c if ct[j] in PLACES and ct[j] not in ("branch", "office")}
     if places_q and places_c:

@@ -724,7 +724,7 @@ def names(text: str, type: str | None = None) -> tuple[Name, ...]:
             m = _normalize(" ".join(spelling), type, tuple(removed), script_as="hangul")
             if m.tokens and all(m.tokens != f.tokens for f in found):
                 found.append(dataclasses.replace(m, original=found[0].original))
-        if reading is None or type != "person":
+        if reading is None or type != "person" or not korean.looks_like_name(first.strip()):
             # a Hangul word is one name word however many syllables: read it also glued ("미셸" misyel;
             # not a person's Korean name, whose syllables are written apart or hyphenated)
             glued = _normalize(first, type, tuple(removed), glue=True)
@@ -1204,16 +1204,23 @@ def _hangul(run: str, surname: bool = True) -> str:
 
 
 # A foreign name written in Hangul adds a vowel "eu" after a consonant the Hangul syllable cannot
-# close ("Scott" 스콧 seu-kos, "Albert" 알베르트 al-be-leu-teu) and closes a syllable with ㅅ for a
-# final t ("Matt" 맷 maes), and writes a final -er, -or, -ar as 어 eo ("Miller" 밀러 milleo, the r
-# not sounded): read as a loanword, the consonants line up with the Latin spelling.
+# close ("Scott" 스콧 seu-kos, "Albert" 알베르트 al-be-leu-teu) or before an l ("Clinton" 클린턴
+# keul-lin), closes a syllable with ㅅ for a final t ("Matt" 맷 maes), writes the English short a
+# as ㅐ ae ("Adam" 애덤) and a final -er, -or, -ar as 어 eo ("Miller" 밀러 milleo, the r not
+# sounded): read as a loanword, the consonants and vowels line up with the Latin spelling.
 _EPENTHETIC = re.compile(r"^([^aeiouyw]+)eu$")
+_CLUSTER_L = re.compile(r"^([^aeiouyw]+)eul$")
 
 
 def _loanword(syl: list[str]) -> list[str]:
-    out = [_EPENTHETIC.sub(r"\1", s) for s in syl] if len(syl) > 1 else syl
+    if len(syl) < 2:  # one syllable alone may be a Korean name part (배 Bae)
+        return [s[:-1] + "t" if len(s) > 2 and s.endswith("s") and s[-2] in "aeiou" else s for s in syl]
+    out = [
+        _CLUSTER_L.sub(r"\1", s) if k + 1 < len(syl) and syl[k + 1].startswith("l") else s for k, s in enumerate(syl)
+    ]
+    out = [_EPENTHETIC.sub(r"\1", s).replace("ae", "a") for s in out]
     out = [s[:-1] + "t" if len(s) > 2 and s.endswith("s") and s[-2] in "aeiou" else s for s in out]
-    if len(out) > 1 and out[-1].endswith("eo"):  # a final -er, -or, -ar ("Miller" 밀러, "Mayer" 메이어)
+    if out[-1].endswith("eo"):
         out[-1] = out[-1][:-1] + "r"
     return out
 

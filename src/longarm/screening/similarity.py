@@ -80,6 +80,7 @@ _SPELLINGS = [
     ("ee", "i"),
 ]
 _HARD_C = re.compile(r"c(?![eiy]|h)")
+_SOFT_E = re.compile(r"(?<=[^aeiouy])(?:yo|io|ye|ie)(?=[^aeiouy])")
 _FINAL_TA = re.compile(r"(?<=[^aeiou])[ae]h$|(?<=[^aeiou])ah?$")
 SPELLING = 0.92  # two romanisations of one name ("Mohamed"/"Mohammed", "Tsiklon"/"Ciklon")
 
@@ -87,15 +88,19 @@ SPELLING = 0.92  # two romanisations of one name ("Mohamed"/"Mohammed", "Tsiklon
 @lru_cache(maxsize=200_000)
 def spelling_key(token: str) -> str:
     """A token with the spellings romanisations disagree on folded: digraphs (kh, zh, ts, ...),
-    q/k, w/v, y/i, c before a consonant or back vowel as k, ou/oo/u, a final -eh/-ah/-a (the
-    Arabic and Persian feminine ending, "Haniyeh"/"Haniya"), doubled letters once."""
+    q/k, w/v, y/i, c before a consonant or back vowel as k, ou/oo/u, the Russian soft e and yo
+    between consonants as e, a final -iy/-ii as -i, a final -eh/-ah/-a (the Arabic and Persian
+    feminine ending, "Haniyeh"/"Haniya"), doubled letters once."""
     t = token
-    if t[:1] == "y" and t[1:2] in ("e", "o", "u", "a") and len(t) > 4:
-        t = t[1:]  # Yevgeny / Evgeniy, Yusuf / Usuf
+    if t[:2] == "ye" and len(t) > 4:
+        t = t[1:]  # Yevgeny / Evgeniy
     t = _FINAL_TA.sub("a", t)
+    t = _SOFT_E.sub("e", t)  # Fyodor / Fedor, Semyonov / Semenov, Soloviev / Solovev
     for a, b in _SPELLINGS:
         t = t.replace(a, b)
     t = _HARD_C.sub("k", t).replace("q", "k").replace("w", "v").replace("y", "i")
+    if t.endswith("ii"):
+        t = t[:-1]  # Yuriy, Yurii, Yury; -skiy, -sky
     return re.sub(r"(.)\1+", r"\1", t)
 
 
@@ -131,9 +136,15 @@ def abbreviates(a: str, b: str) -> bool:
 
 
 def is_ending(a: str, b: str) -> bool:
-    """The same word with another gender or number ending ("Carlo"/"Carlos", "Makarova"/"Makarov");
-    an added vowel after a vowel ("Baha"/"Bahaa") or a doubled last letter ("Weiss"/"Weis") is a
-    spelling, not an ending."""
+    """The same word with another gender or number ending ("Carlo"/"Carlos", "Makarova"/"Makarov"),
+    also once romanisations are folded ("Solovyova"/"Solovyov"); an added vowel after a vowel
+    ("Baha"/"Bahaa") or a doubled last letter ("Weiss"/"Weis") is a spelling, not an ending."""
+    if _ending(a, b):
+        return True
+    return a.isalpha() and b.isalpha() and min(len(a), len(b)) >= 4 and _ending(spelling_key(a), spelling_key(b))
+
+
+def _ending(a: str, b: str) -> bool:
     p = 0
     for x, y in zip(a, b):
         if x != y:

@@ -1,0 +1,117 @@
+"""Matching rules, one test per rule: romanised spellings, endings, person-name parts, opposite
+words, jurisdictions, acronyms and Russian organisational initials, numbered parts of a name,
+and candidates for a word split or run together with a typo. Every score explains itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from longarm.screening.match import THRESHOLD, match, screen
+from longarm.screening.similarity import ENDING, SPELLING, is_ending, spelling_key, token_sim
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("yevgeny", "evgeniy"),  # Евгений: BGN/PCGN vs passport romanisation
+        ("tsiklon", "ciklon"),  # Циклон: ts vs the Polish/Czech c
+        ("zhirmunsky", "zhirmunskiy"),  # -ский as -sky or -skiy
+        ("khafif", "khafeef"),  # خفيف: kh, ee for the long i
+        ("haniyeh", "haniya"),  # هنية: the feminine ending as Persian -eh or Arabic -a
+        ("moghadam", "moghaddam"),  # a doubled consonant written once
+        ("arktik", "arctic"),
+    ],
+)
+def test_romanised_spellings_of_one_name_score_high(a: str, b: str) -> None:
+    assert spelling_key(a) == spelling_key(b)
+    assert token_sim(a, b) >= SPELLING
+
+
+@pytest.mark.parametrize("a,b", [("hassan", "hussein"), ("mahmoud", "muhammad"), ("radic", "tadic")])
+def test_different_names_are_not_folded_together(a: str, b: str) -> None:
+    assert spelling_key(a) != spelling_key(b)
+    assert token_sim(a, b) < SPELLING
+
+
+@pytest.mark.parametrize("a,b", [("viktoriya", "viktor"), ("yevgeniya", "yevgeniy"), ("aleksandra", "aleksandr")])
+def test_a_gender_ending_is_another_name(a: str, b: str) -> None:
+    assert is_ending(a, b)
+    assert token_sim(a, b) == ENDING
+    s = match(f"{a} Ivanova", f"{b} Ivanova", "person")
+    assert s.value < THRESHOLD and "another ending" in s.explanation
+
+
+def test_spelling_variants_of_a_person_match() -> None:
+    s = match("Yevgeny Prigozhin", "Evgeniy Prigozhin", "person")
+    assert s.match and "yevgeny=evgeniy 0.92" in s.explanation
+    assert match("Khaled Hafez", "Khalid Hafiz", "person").match
+
+
+def test_two_given_names_in_the_other_order_are_another_person() -> None:
+    # in Arabic naming the second name is the father's: Ali Hassan is Hassan's son, not Hassan
+    arabic = match("Hassan Ali", "Ali Hassan", "person")
+    pinyin = match("Li Wei", "Wei Li", "person")  # surname first or last: one person
+    assert arabic.value <= 0.5 < pinyin.value
+    assert "another order: -0.50" in arabic.explanation
+
+
+def test_another_surname_or_first_name_is_another_person() -> None:
+    s = match("Oleg Sergeevich Kozlov", "Oleg Sergeevich Ivanov", "person")
+    assert s.value < 0.6 and "another first or last name (kozlov vs ivanov)" in s.explanation
+    middle = match("Maria Elena Lopez", "Maria Lopez", "person")  # a middle name only: no conflict
+    assert "another first or last name" not in middle.explanation
+
+
+def test_opposite_words_are_different_parties() -> None:
+    s = match("North Star Shipping", "South Star Shipping", "organization")
+    assert s.value < 0.5 and "opposite words (north vs south)" in s.explanation
+
+
+def test_the_same_name_under_two_jurisdictions_is_another_entity() -> None:
+    s = match("Acme Widgets GmbH", "Acme Widgets Sdn Bhd", "organization")
+    assert s.value <= 0.5 and "legal forms of two jurisdictions" in s.explanation
+
+
+@pytest.mark.parametrize(
+    "acronym,name",
+    [
+        ("TAESA", "Transportes Aereos Ejecutivos S.A."),  # the legal form's letters are part of it
+        ("MKO", "Mujahedin-e Khalq Organization"),  # the linking "-e" left out
+        ("MEK", "Mujahedin-e Khalq"),  # ... or kept
+    ],
+)
+def test_acronyms_as_written(acronym: str, name: str) -> None:
+    s = match(acronym, name, "organization")
+    assert s.match and "is the initials of the listed name" in s.explanation
+
+
+@pytest.mark.parametrize(
+    "short,long",
+    [
+        ("NPP Istok", "Research and Production Enterprise Istok"),  # Nauchno-Proizvodstvennoe Predpriyatie
+        ("NPTs Polyus", "Scientific Production Center Polyus"),  # Nauchno-Proizvodstvenny Tsentr
+    ],
+)
+def test_russian_organisational_initials(short: str, long: str) -> None:
+    s = match(short, long, "organization")
+    assert s.match and "(Russian initials)" in s.explanation
+
+
+def test_a_rare_word_finds_the_numbered_parts_of_its_party() -> None:
+    # an institute of a listed group carries a number the query does not give; it is not another
+    # number ("Star II" vs "Star III"), so the partial name stands
+    s = match("Rosatom", "Rosatom 12th Research Institute", "organization")
+    assert s.match and "narrows the partial name" in s.explanation
+    assert not match("Rosatom 11", "Rosatom 12th Research Institute", "organization").match
+
+
+@pytest.mark.parametrize(
+    "query,listed",
+    [
+        ("Rosoboronexpr t", "ROSOBORONEXPORT"),  # a letter split off a misspelt word
+        ("Sukhoi Civil Air craftt", "Sukhoi Civil Aircraft"),
+    ],
+)
+def test_a_split_misspelt_word_still_finds_the_party(query: str, listed: str) -> None:
+    hits = screen(query)
+    assert any(m.matched_name.upper().startswith(listed.upper()) for m in hits)
