@@ -20,6 +20,9 @@ from longarm.screening.similarity import ENDING, SPELLING, is_ending, spelling_k
         ("haniyeh", "haniya"),  # هنية: the feminine ending as Persian -eh or Arabic -a
         ("moghadam", "moghaddam"),  # a doubled consonant written once
         ("arktik", "arctic"),
+        ("yuriy", "iurii"),  # Юрий: -iy / -ii
+        ("semyonov", "semenov"),  # Семёнов: ё as yo or e
+        ("fyodor", "fedor"),
     ],
 )
 def test_romanised_spellings_of_one_name_score_high(a: str, b: str) -> None:
@@ -39,6 +42,19 @@ def test_a_gender_ending_is_another_name(a: str, b: str) -> None:
     assert token_sim(a, b) == ENDING
     s = match(f"{a} Ivanova", f"{b} Ivanova", "person")
     assert s.value < THRESHOLD and "another ending" in s.explanation
+
+
+def test_a_feminine_surname_is_another_name_in_any_romanisation() -> None:
+    assert is_ending("solovyova", "solovyov") and is_ending("vasilyeva", "vasilyev")
+    assert not is_ending("haniyeh", "haniya")  # one name, two romanisations of its ending
+
+
+def test_two_listed_words_that_no_entry_spells_alike_are_two_names() -> None:
+    # "Saba" and "Sama" are each in listed names, never in the names of one entry
+    s = match("Saba Trading", "Sama Trading", "organization")
+    assert not s.match and "words of other listed names (saba/sama)" in s.explanation
+    # a typo is no listed word: no such penalty
+    assert "words of other listed names" not in match("Sabq Trading", "Saba Trading", "organization").explanation
 
 
 def test_spelling_variants_of_a_person_match() -> None:

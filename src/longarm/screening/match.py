@@ -543,7 +543,7 @@ def _terms(n: Name) -> set[str]:
     if 3 <= len(t) <= 8:
         terms.add("^" + _initials(t))
     terms.update("^" + a for a in n.acronym.split("|") if a)
-    terms.update("^" + a for a in spelled_acronyms(n))
+    terms.update("^" + a for a in acronyms_as_written(n))
     return terms
 
 
@@ -927,8 +927,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LINKS = STOP | {"and", "und", "et", "y", "e", "i"}
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def spelled_acronyms(n: Name) -> frozenset[str]:
+    """`acronyms_as_written` of a name met while scoring, kept for the next query."""
+    return acronyms_as_written(n)
+
+
+def acronyms_as_written(n: Name) -> frozenset[str]:
     """Initials of a Latin name as written, small words included or not ("La Nueva Familia
     Michoacana" LNFM, "Al-Itihaad al-Islamiya" AIAI, "Sina Financial and Investment" SFI), and of
     its leading words when the rest is generic or a legal form ("Aero Express Intercontinental

@@ -141,7 +141,10 @@ def is_ending(a: str, b: str) -> bool:
     ("Baha"/"Bahaa") or a doubled last letter ("Weiss"/"Weis") is a spelling, not an ending."""
     if _ending(a, b):
         return True
-    return a.isalpha() and b.isalpha() and min(len(a), len(b)) >= 4 and _ending(spelling_key(a), spelling_key(b))
+    if not (a.isalpha() and b.isalpha() and min(len(a), len(b)) >= 5):
+        return False
+    ka, kb = spelling_key(a), spelling_key(b)
+    return abs(len(ka) - len(kb)) == 1 and (ka + "a" == kb or kb + "a" == ka) and _ending(ka, kb)  # a feminine -a
 
 
 def _ending(a: str, b: str) -> bool:
