@@ -1,6 +1,7 @@
 """Every catalogue chip against the figures in its source row (accelerators.csv / ACCELERATORS.md)."""
 
 import csv
+import math
 import re
 from importlib import resources
 
@@ -112,15 +113,18 @@ RANGES = list(csv.DictReader(resources.files("longarm.data").joinpath("die_area_
 @pytest.mark.parametrize("row", RANGES, ids=lambda r: r["id"])
 def test_every_die_area_range_is_sourced_and_only_where_the_area_is_missing(row):
     chip = catalog.get(row["id"])
-    lo, hi = float(row["lo_mm2"]), float(row["hi_mm2"])
+    lo = float(row["lo_mm2"]) if row["lo_mm2"] else None  # empty: no lower bound known
+    hi = float(row["hi_mm2"])
     assert chip.die_area_mm2 is None  # a range never stands beside a stated figure
-    assert chip.die_area_mm2_range == (lo, hi) and 0 < lo < hi
+    assert chip.die_area_mm2_range == (lo, hi) and 0 < (lo or hi) <= hi
     assert row["lo_basis"] and row["hi_basis"] and row["source_quality"]
     assert all(u.startswith("https://") for u in row["source_urls"].split(";"))
     lo_pd, hi_pd = chip.performance_density_range
-    assert lo_pd == pytest.approx(chip.tpp / hi) and hi_pd == pytest.approx(chip.tpp / lo)
+    assert lo_pd == pytest.approx(chip.tpp / hi)
+    assert hi_pd == (pytest.approx(chip.tpp / lo) if lo is not None else math.inf)
     assert chip.performance_density is None
-    assert any(f"{lo:g} to {hi:g} mm²" in c for c in chip.caveats)
+    shown = f"{lo:g} to {hi:g} mm²" if lo is not None else f"at most {hi:g} mm², no lower bound known"
+    assert any(shown in c for c in chip.caveats)
 
 
 def test_range_lower_ends_are_the_measured_compute_dies_of_the_notes():
@@ -347,3 +351,136 @@ def test_mi250x_range_gives_one_eccn_and_names_the_range(cli):
     out = as_json(cli("classify", "--chip", "amd-mi250x", "--as-of", "2024-01-01", "--json"))
     assert out["eccn"] == "3A090.a" and out["performance_density"] is None
     assert "3.88 to 4.23" in out["reasons"][0]["text"] and "the whole range gives 3A090.a" in out["reasons"][0]["text"]
+
+
+# ---- die area bounded only from above (a range open below) ---------------------------------
+
+RANGE_HEADER = "id,lo_mm2,hi_mm2,lo_basis,hi_basis,source_quality,source_urls\n"
+
+
+def test_tpu_v4_die_area_is_bounded_only_from_above_by_googles_table():
+    # ISCA 2023 TPU v4 paper, Table 4: "7 nm, <600 mm2"; no lower bound is published
+    chip = catalog.get("google-tpu-v4")
+    assert chip.die_area_mm2 is None and chip.die_area_mm2_range == (None, 600)
+    assert chip.die_area_range.lo is None and "no lower bound is known" in chip.die_area_range.lo_basis
+    assert "<600 mm2" in chip.die_area_range.hi_basis
+    assert "https://arxiv.org/abs/2304.01433" in chip.die_area_range.source_urls
+    assert chip.performance_density_range == (pytest.approx(4400 / 600), math.inf)
+    assert chip.performance_density is None
+    assert any(
+        "at most 600 mm², no lower bound known" in c and "at least 7.33, no upper bound" in c for c in chip.caveats
+    )
+
+
+def test_chips_json_shows_an_open_end_as_null(cli):
+    rows = {r["id"]: r for r in as_json(cli("chips", "--as-of", "2024-01-01", "--json"))}
+    tpu = rows["google-tpu-v4"]
+    assert tpu["die_area_mm2_range"] == [None, 600]  # no lower bound on the area
+    assert tpu["performance_density_range"] == [pytest.approx(4400 / 600), None]  # so none above on density
+    assert tpu["performance_density"] is None and tpu["die_area_mm2"] is None
+    assert tpu["die_area_mm2_range_source"]["lo"].startswith("no lower bound is known")
+    assert tpu["eccn"] == "3A090.a" and tpu["eccn_candidates"] == ["3A090.a"]
+
+
+def test_chips_table_and_compare_show_the_open_end(cli):
+    line = next(x for x in cli("chips", "--as-of", "2024-01-01").stdout.splitlines() if x.startswith("google-tpu-v4 "))
+    assert "≥7.33" in line and line.rstrip().endswith("3A090.a")
+    out = cli("chips", "--compare", "google-tpu-v4", "nvidia-a100-sxm", "--as-of", "2024-01-01").stdout
+    assert "≤600" in out and f"≥{100 * (4400 / 600) / (4992 / 826):.0f} %" in out
+    result = as_json(cli("chips", "--compare", "google-tpu-v4", "nvidia-a100-sxm", "--as-of", "2024-01-01", "--json"))
+    span = result["ratio_to_reference"]["google-tpu-v4"]["performance_density_range"]
+    assert span == [pytest.approx((4400 / 600) / (4992 / 826)), None]
+
+
+def test_open_range_that_decides_gives_one_eccn_from_the_day_the_density_test_took_effect(cli):
+    # TPP 4,400 < 4,800: under the 2022 text (to 2023-11-16) only TPP and I/O count; from 2023-11-17
+    # PD >= 4400/600 = 7.33 >= 5.92 over the whole range, so 3A090.a.2 whatever the lower end
+    before = as_json(cli("classify", "--chip", "google-tpu-v4", "--as-of", "2023-11-16", "--json"))
+    on = as_json(cli("classify", "--chip", "google-tpu-v4", "--as-of", "2023-11-17", "--json"))
+    assert before["eccn"] == "3A991.p"
+    assert on["eccn"] == "3A090.a" and on["questions"] == [] and on["performance_density"] is None
+    assert "7.33 to" in on["reasons"][0]["text"] and "the whole range gives 3A090.a" in on["reasons"][0]["text"]
+
+
+def test_a_given_die_area_still_wins_over_the_open_range(cli):
+    out = as_json(cli("classify", "--chip", "google-tpu-v4", "--die-area", "800", "--as-of", "2024-01-01", "--json"))
+    assert out["eccn"] == "3A090.b" and out["performance_density"] == pytest.approx(4400 / 800)
+
+
+def _over_open_range(tpp, hi_area, datacenter=True):
+    from longarm import metrics
+    from longarm.rules.classification import ICFacts, classify_ic
+
+    span = metrics.performance_density_range(tpp, (None, hi_area))
+    facts = ICFacts(
+        tpp=tpp,
+        performance_density=None,
+        datacenter=datacenter,
+        io_gbs=None,
+        max_tops=None,
+        performance_density_range=span,
+    )
+    return span, classify_ic(facts, d("2024-01-01"))
+
+
+@pytest.mark.parametrize(
+    "tpp,hi_area,expected",
+    [
+        # an upper bound on the area putting the density exactly on 5.92: 3A090.a throughout
+        (4000, 4000 / 5.92, {"3A090.a"}),
+        (4000, 4000 / 5.9, {"3A090.a", "3A090.b"}),  # a little more area: the range reaches below 5.92
+        # exactly on 3.2 (3A090.b.2, TPP 1600 or more): .b from 3.2, .a from 5.92, never below .b
+        (2000, 2000 / 3.2, {"3A090.a", "3A090.b"}),
+        (2000, 2000 / 3.19, {"3A090.a", "3A090.b", "3A991.p"}),
+        # exactly on 1.6 (3A090.b.1, TPP 2400 or more)
+        (3000, 3000 / 1.6, {"3A090.a", "3A090.b"}),
+        (3000, 3000 / 1.59, {"3A090.a", "3A090.b", "3A991.p"}),
+        # 4800 or more: 3A090.a.1 whatever the density
+        (4800, 5000, {"3A090.a"}),
+    ],
+)
+def test_open_range_boundaries_follow_the_thresholds(tpp, hi_area, expected):
+    span, res = _over_open_range(tpp, hi_area)
+    assert span[1] == math.inf  # no lower bound on the area: no upper bound on the density
+    assert res.candidates == expected
+
+
+def test_open_range_that_does_not_decide_is_undetermined_and_names_the_range():
+    span, res = _over_open_range(2000, 600)  # PD 3.33 and up: .b to below 5.92, .a from 5.92
+    assert span[0] == pytest.approx(2000 / 600)
+    assert res.candidates == {"3A090.a", "3A090.b"}
+    summary = res.checks[0]
+    assert summary.value is None and summary.missing == ("performance_density",)
+    assert "3.33 to" in summary.text and "straddles 5.92" in summary.text
+
+
+@pytest.mark.parametrize(
+    "row,problem",
+    [
+        ("x,,600,,Table 4,secondary,https://a", "need lo_basis and hi_basis"),  # an open end must say why
+        ("x,500,,compute die,,secondary,https://a", "need 0 < lo_mm2 <= hi_mm2"),  # the upper end is required
+        ("x,700,600,a,b,secondary,https://a", "need 0 < lo_mm2 <= hi_mm2"),
+        ("x,,0,none known,b,secondary,https://a", "need 0 < lo_mm2 <= hi_mm2"),
+    ],
+)
+def test_bad_range_rows_are_refused_naming_the_row(row, problem):
+    from longarm.errors import DataError
+
+    with pytest.raises(DataError, match=problem):
+        catalog._ranges(RANGE_HEADER + row + "\n")
+
+
+def test_an_open_range_row_is_read_as_open():
+    ranges = catalog._ranges(RANGE_HEADER + "x,,600,no lower bound is known,Table 4,secondary,https://a\n")
+    assert ranges["x"].lo is None and ranges["x"].hi == 600
+
+
+def test_mlu370_x8_card_names_its_four_dies_and_stays_unknown():
+    chip = catalog.get("cambricon-mlu370-x8")
+    assert "two chips and four dies" in chip.notes and chip.die_area_mm2_range is None
+    assert chip.performance_density is None and chip.die_area_mm2 is None
+
+
+def test_open_range_for_a_non_datacenter_chip_below_4800_is_decided_by_note_2():
+    _, res = _over_open_range(3000, 1000, datacenter=False)  # excluded at every density
+    assert "3A090.a" not in res.candidates and "3A090.b" not in res.candidates

@@ -371,3 +371,15 @@ def test_chart_refuses_an_unknown_claim_id_and_writes_nothing(cli, tmp_path):
     assert not out.exists()
     proc = cli("chips", "--claim", "ascend-910c-inference-60pct-h100")
     assert proc.returncode == 2 and "--claim: only with --plot" in proc.stderr
+
+
+def test_a_die_area_bounded_only_from_above_gives_an_open_density_range(cli):
+    # TPU v4: "<600 mm2" and no lower bound, so density has no upper end: shown as [lo, null], never a number
+    row = _hypothetical(cli, "--chip", "google-tpu-v4", "--versus", "nvidia-a100-sxm", "--ratio", "0.5")
+    a100 = catalog.get("nvidia-a100-sxm")
+    lo, hi = row["performance_density_ratio_range"]
+    assert hi is None and lo == pytest.approx(4400 / 600 / (a100.tpp / a100.die_area_mm2))
+    assert row["performance_density_ratio"] is None
+    assert row["eccn_would_change"] is None  # 2,496 TPP at up to 600 mm2 could be 3A090.a or .b
+    table = cli("claims", "--chip", "google-tpu-v4", "--versus", "nvidia-a100-sxm", "--ratio", "0.5").stdout
+    assert f"≥{100 * lo:.0f} %" in table

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from longarm.screening.match import THRESHOLD, match, screen
+from longarm.screening.match import GIVEN_NAMES_SWAPPED, THRESHOLD, match, screen
 from longarm.screening.similarity import ENDING, SPELLING, is_ending, spelling_key, token_sim
 
 
@@ -68,7 +68,7 @@ def test_two_given_names_in_the_other_order_are_another_person() -> None:
     arabic = match("Hassan Ali", "Ali Hassan", "person")
     pinyin = match("Li Wei", "Wei Li", "person")  # surname first or last: one person
     assert arabic.value <= 0.5 < pinyin.value
-    assert "another order: -0.50" in arabic.explanation
+    assert f"another order: -{GIVEN_NAMES_SWAPPED:.2f}" in arabic.explanation
 
 
 def test_another_surname_or_first_name_is_another_person() -> None:
@@ -131,3 +131,34 @@ def test_a_rare_word_finds_the_numbered_parts_of_its_party() -> None:
 def test_a_split_misspelt_word_still_finds_the_party(query: str, listed: str) -> None:
     hits = screen(query)
     assert any(m.matched_name.upper().startswith(listed.upper()) for m in hits)
+
+
+def test_the_index_cache_key_changes_with_every_module_the_index_depends_on(tmp_path) -> None:
+    """A cached index built by other code must not be restored: every screening module loaded to
+    build an index (the Hebrew and Korean readings included) and every name table is in the key."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from longarm.screening import match as match_module
+
+    here = Path(match_module.__file__).parent
+    package = tmp_path / "screening"
+    shutil.copytree(here, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(here.parent / "data" / "names", tmp_path / "data" / "names")
+    base = match_module._code_digest(package)
+    assert base == match_module._code_digest(package)
+    loaded = {m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("longarm.screening.")}
+    assert {"normalize", "similarity", "hebrew", "korean", "burmese", "names_data"} <= loaded
+    for module in sorted(loaded):
+        path = package / f"{module}.py"
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        assert match_module._code_digest(package) != base, module
+        path.write_bytes(original)
+    for table in sorted((tmp_path / "data" / "names").glob("*.yml")):
+        original = table.read_bytes()
+        table.write_bytes(original + b"\n")
+        assert match_module._code_digest(package) != base, table.name
+        table.write_bytes(original)
+    assert match_module._code_digest(package) == base

@@ -111,6 +111,9 @@ def _decide(case: Case) -> Determination:
             reqs.append(sanctions)
         reqs.append(licensing.rs_advanced_computing(case, case.posture))
         reqs.append(licensing.rs_hbm(case, case.posture))
+        sme = licensing.rs_sme(case)
+        if sme is not None:
+            reqs.append(sme)
         reqs.append(licensing.rs_model_weights(case, case.posture))
         reqs.append(licensing.headquarters(case, case.posture))
         reqs += licensing.entity_list(case)

@@ -5,7 +5,10 @@ gives each row its id. An empty cell is unknown, never zero: a chip without die 
 performance density. Where the sources bound the total logic die area without stating it (a
 measured compute die or a published estimate below, a package total or the reticle limit above),
 `data/die_area_ranges.csv` gives the range with the basis of each end; the chip's performance
-density is then a range too, never a single figure. `data/published_tpp.csv` holds TPP figures
+density is then a range too, never a single figure. Where the sources give only an upper bound
+("< 600 mm²"), the lower end is open (an empty `lo_mm2`, its `lo_basis` saying no lower bound is
+known): the density then has no upper bound, and classification decides only if every density
+above the lowest gives the same ECCN. `data/published_tpp.csv` holds TPP figures
 others have published for a chip, to check the catalogue's rates against: each says whether it
 differs and why.
 """
@@ -25,9 +28,9 @@ from longarm.errors import DataError, Problem, UnknownChipError
 
 @dataclass(frozen=True)
 class AreaRange:
-    """Bounds on a chip's applicable die area (mm²), each end with what supports it."""
+    """Bounds on a chip's applicable die area (mm²), each end with what supports it; `lo` None = no lower bound known."""
 
-    lo: float
+    lo: float | None
     hi: float
     lo_basis: str
     hi_basis: str
@@ -68,14 +71,15 @@ class Chip:
     published_tpp: PublishedTPP | None = None
 
     @property
-    def die_area_mm2_range(self) -> tuple[float, float] | None:
-        """[lo, hi] mm² when the area is known only as a range (never alongside `die_area_mm2`)."""
+    def die_area_mm2_range(self) -> tuple[float | None, float] | None:
+        """[lo, hi] mm² when the area is known only as a range (never alongside `die_area_mm2`); lo None = open."""
         r = self.die_area_range
         return (r.lo, r.hi) if r is not None and self.die_area_mm2 is None else None
 
     @property
     def performance_density_range(self) -> tuple[float, float] | None:
-        """[lo, hi] performance density from the TPP and the die-area range (larger area, lower density)."""
+        """[lo, hi] performance density from the TPP and the die-area range (larger area, lower density);
+        hi is `math.inf` when the area range is open below."""
         return metrics.performance_density_range(self.tpp, self.die_area_mm2_range)
 
     @property
@@ -131,10 +135,16 @@ class Chip:
         area = self.die_area_mm2_range
         if area is not None:
             pd = self.performance_density_range
+            quality = self.die_area_range.source_quality if self.die_area_range else ""
+            if area[0] is None:
+                bounds = f"at most {area[1]:g} mm², no lower bound known ({quality} bound)"
+                density = f"performance density at least {pd[0]:.2f}, no upper bound" if pd else ""
+            else:
+                bounds = f"{area[0]:g} to {area[1]:g} mm² ({quality} bounds)"
+                density = f"performance density {pd[0]:.2f} to {pd[1]:.2f}" if pd else ""
             out.append(
-                f"{self.id}: total logic die area not in the sources, only bounds on it: {area[0]:g} to "
-                f"{area[1]:g} mm² ({self.die_area_range.source_quality if self.die_area_range else ''} bounds); "
-                + (f"performance density {pd[0]:.2f} to {pd[1]:.2f}" if pd else "performance density unknown")
+                f"{self.id}: total logic die area not in the sources, only bounds on it: {bounds}; "
+                + (density or "performance density unknown")
             )
         elif self.die_area_mm2 is None:
             out.append(f"{self.id}: total logic die area not in the sources; performance density unknown")
@@ -150,12 +160,16 @@ def _read(name: str) -> str:
     return resources.files("longarm.data").joinpath(name).read_text("utf-8")
 
 
-def _ranges() -> dict[str, AreaRange]:
+def _ranges(text: str) -> dict[str, AreaRange]:
+    """The rows of die_area_ranges.csv (`text`) by chip id; an empty lo_mm2 is an open lower end."""
     out = {}
-    for r in csv.DictReader(io.StringIO(_read("die_area_ranges.csv"))):
-        lo, hi = float(r["lo_mm2"]), float(r["hi_mm2"])
-        if not 0 < lo <= hi:
-            raise DataError(f"die_area_ranges.csv row {r['id']}: need 0 < lo_mm2 <= hi_mm2")
+    for r in csv.DictReader(io.StringIO(text)):
+        lo, hi = _number(r["lo_mm2"]), _number(r["hi_mm2"])
+        if hi is None or not 0 < (lo if lo is not None else hi) <= hi:
+            raise DataError(f"die_area_ranges.csv row {r['id']}: need 0 < lo_mm2 <= hi_mm2 (lo_mm2 may be empty)")
+        if not r["lo_basis"].strip() or not r["hi_basis"].strip():
+            # an open lower end says so: its basis records that no lower bound is known
+            raise DataError(f"die_area_ranges.csv row {r['id']}: need lo_basis and hi_basis")
         out[r["id"]] = AreaRange(
             lo=lo,
             hi=hi,
@@ -188,7 +202,7 @@ def _published_tpps() -> dict[str, PublishedTPP]:
 def chips() -> dict[str, Chip]:
     """Every catalogue chip by id, in the table's order."""
     ids = {(r["vendor"], r["model"], r["variant"]): r for r in csv.DictReader(io.StringIO(_read("catalog_ids.csv")))}
-    ranges = _ranges()
+    ranges = _ranges(_read("die_area_ranges.csv"))
     published = _published_tpps()
     out: dict[str, Chip] = {}
     for row in csv.DictReader(io.StringIO(_read("accelerators.csv"))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from longarm import catalog
@@ -11,7 +12,12 @@ from longarm.model import Item
 
 
 def listing(on: dt.date) -> list[dict[str, Any]]:
-    """Every catalogue chip with TPP, performance density and ECCN on `on` (contract: `chips --json`)."""
+    """Every catalogue chip with TPP, performance density and ECCN on `on` (contract: `chips --json`).
+
+    A die area known only as a range gives `die_area_mm2_range` [lo, hi] and `performance_density_range`
+    [lo, hi]; where the sources give only an upper bound on the area, its lower end is null and so is
+    the density's upper end (no bound known), never a number standing in for one.
+    """
     rows = []
     for chip in catalog.chips().values():
         r = classify(Item(catalog_id=chip.id), on)
@@ -41,8 +47,11 @@ def listing(on: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def _pair(bounds: tuple[float, float] | None) -> list[float] | None:
-    return list(bounds) if bounds is not None else None
+def _pair(bounds: tuple[float | None, float] | tuple[float, float] | None) -> list[float | None] | None:
+    """[lo, hi] for JSON; an open end (no bound known: None, or an infinite density) is null."""
+    if bounds is None:
+        return None
+    return [None if v is None or math.isinf(v) else v for v in bounds]
 
 
 def _range_source(chip: catalog.Chip) -> dict[str, Any] | None:
@@ -73,5 +82,7 @@ def compare(ids: list[str], on: dt.date) -> dict[str, Any]:
     for r in chosen:
         ratios[r["id"]] = {k: (r[k] / ref[k] if r[k] is not None and ref[k] else None) for k, _, _ in COMPARED}
         span, ref_pd = r["performance_density_range"], ref["performance_density"]
-        ratios[r["id"]]["performance_density_range"] = [v / ref_pd for v in span] if span and ref_pd else None
+        ratios[r["id"]]["performance_density_range"] = (
+            [v / ref_pd if v is not None else None for v in span] if span and ref_pd else None  # null: open end
+        )
     return {"as_of": on.isoformat(), "reference": ref["id"], "chips": chosen, "ratio_to_reference": ratios}

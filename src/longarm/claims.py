@@ -20,6 +20,7 @@ only when both answers are settled (or cannot meet).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from functools import cache
 from importlib import resources
@@ -221,11 +222,14 @@ def _span(value: float | None, span: Span | None) -> Span | None:
     return span
 
 
-def _shown(span: Span | None) -> float | list[float] | None:
-    """A span for output: the number when both ends agree, [lo, hi] otherwise, None when unknown."""
+def _shown(span: Span | None) -> float | list[float | None] | None:
+    """A span for output: the number when both ends agree, [lo, hi] otherwise ([lo, None] when it has no
+    upper end, as for a die area bounded only from above), None when unknown."""
     if span is None:
         return None
     lo, hi = span
+    if math.isinf(hi):
+        return [lo, None]
     return lo if abs(hi - lo) <= 1e-12 * max(1.0, abs(hi)) else [lo, hi]
 
 

@@ -9,6 +9,7 @@ Display rounds TPP to one decimal and densities to two.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -80,13 +81,17 @@ def performance_density(tpp: float | None, die_area_mm2: float | None) -> float 
 
 
 def performance_density_range(
-    tpp: float | None, die_area_mm2_range: tuple[float, float] | None
+    tpp: float | None, die_area_mm2_range: tuple[float | None, float] | None
 ) -> tuple[float, float] | None:
-    """[lo, hi] performance density over a die-area range (the larger area gives the lower density)."""
+    """[lo, hi] performance density over a die-area range (the larger area gives the lower density).
+
+    An area range open below (lower end None: only an upper bound is known) gives a density with
+    no upper bound, `math.inf`, so the classification over the range sees every density above lo.
+    """
     if tpp is None or die_area_mm2_range is None:
         return None
     lo_area, hi_area = die_area_mm2_range
-    return (tpp / hi_area, tpp / lo_area)
+    return (tpp / hi_area, tpp / lo_area if lo_area is not None else math.inf)
 
 
 def memory_bandwidth_density(bandwidth_gbs: float | None, area_mm2: float | None) -> float | None:

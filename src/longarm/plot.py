@@ -90,9 +90,11 @@ def plot(path: Path, on: dt.date, claim_ids: list[str] | tuple[str, ...] = ()) -
             # die area known only as a range: a vertical bar over the densities it allows
             lo, hi = row["performance_density_range"]
             color = colors.get(row["eccn"], "#000000")
-            ax.vlines(row["tpp"], lo, hi, color=color, lw=2.2, alpha=0.75, zorder=3)
-            ax.scatter([row["tpp"]] * 2, [lo, hi], s=22, marker="_", color=color, zorder=3)
-            ax.annotate(row["id"], (row["tpp"], hi), fontsize=6, xytext=(3, 2), textcoords="offset points")
+            # hi null (only an upper bound on the area): the bar runs to the top of the frame
+            ends = [lo, hi] if hi is not None else [lo]
+            ax.vlines(row["tpp"], lo, hi if hi is not None else y_max, color=color, lw=2.2, alpha=0.75, zorder=3)
+            ax.scatter([row["tpp"]] * len(ends), ends, s=22, marker="_", color=color, zorder=3)
+            ax.annotate(row["id"], (row["tpp"], ends[-1]), fontsize=6, xytext=(3, 2), textcoords="offset points")
         elif row["tpp"] is not None:
             points.setdefault((round(row["tpp"], 1), row["performance_density"]), []).append(row)
     for (tpp, pd), rows in sorted(points.items(), key=lambda kv: kv[0][0]):

@@ -182,7 +182,10 @@ def chips(
         eccn = r["eccn"] + (f" ({'/'.join(r['eccn_candidates'])})" if r["eccn"] == "UNDETERMINED" else "")
         typer.echo(f"{r['id']:<26} {r['vendor'][:18]:<18} {tpp:>9} {_density(r):>11}  {eccn}")
     if any(r["performance_density_range"] for r in rows):
-        typer.echo("(a density lo-hi: die area known only as a range; see --json die_area_mm2_range_source)")
+        typer.echo(
+            "(a density lo-hi: die area known only as a range, ≥lo: only an upper bound on the area; "
+            "see --json die_area_mm2_range_source)"
+        )
 
 
 def _density(r: dict[str, Any]) -> str:
@@ -190,7 +193,7 @@ def _density(r: dict[str, Any]) -> str:
         return f"{r['performance_density']:.2f}"
     if r["performance_density_range"] is not None:
         lo, hi = r["performance_density_range"]
-        return f"{lo:.2f}-{hi:.2f}"
+        return f"≥{lo:.2f}" if hi is None else f"{lo:.2f}-{hi:.2f}"  # hi null: no lower bound on the area
     return "unknown"
 
 
@@ -199,7 +202,7 @@ def _area(r: dict[str, Any]) -> str:
         return f"{r['die_area_mm2']:,.1f}"
     if r["die_area_mm2_range"] is not None:
         lo, hi = r["die_area_mm2_range"]
-        return f"{lo:,.0f}-{hi:,.0f}"
+        return f"≤{hi:,.0f}" if lo is None else f"{lo:,.0f}-{hi:,.0f}"
     return "unknown"
 
 
@@ -223,7 +226,9 @@ def _compare_table(result: dict[str, Any]) -> str:
             if ratio[key] is not None:
                 cells.append(f"{100 * ratio[key]:.0f} %")
             elif span:
-                cells.append(f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %")
+                cells.append(
+                    f"≥{100 * span[0]:.0f} %" if span[1] is None else f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %"
+                )
             else:
                 cells.append("n/a")
         lines.append(f"{'  ' + label:<24}" + "".join(f"{c:>{width}}" for c in cells))
@@ -277,19 +282,19 @@ def claims(
     typer.echo(_claims_table(rows, on.isoformat(), waiting))
 
 
-def _pct(v: float | list[float] | None) -> str:
+def _pct(v: float | list[Any] | None) -> str:
     if v is None:
         return "unknown"
     if isinstance(v, list):
-        return f"{100 * v[0]:.0f}-{100 * v[1]:.0f} %"
+        return f"≥{100 * v[0]:.0f} %" if v[1] is None else f"{100 * v[0]:.0f}-{100 * v[1]:.0f} %"
     return f"{100 * v:.0f} %"
 
 
-def _pd(v: float | list[float] | None) -> str:
+def _pd(v: float | list[Any] | None) -> str:
     if v is None:
         return "unknown"
     if isinstance(v, list):
-        return f"{v[0]:.2f}-{v[1]:.2f}"
+        return f"≥{v[0]:.2f}" if v[1] is None else f"{v[0]:.2f}-{v[1]:.2f}"
     return f"{v:.2f}"
 
 

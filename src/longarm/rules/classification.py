@@ -578,17 +578,33 @@ def z_pointer(eccn: str, on: dt.date) -> Check | None:
     )
 
 
+# .z entries whose z.1 / z.2 are themselves the .a / .b level (742.6(a)(6)(iii)(A)-(B), 90 FR 4544: "4A004.z.1;
+# 4A005.z.1; ... 5A992.z.1; ... 5D992.z.1" and "4A004.z.2; 4A005.z.2; ... 5A992.z.2; ... 5D992.z.2"); in the
+# others (3A001.z, 4A003.z, 5A002.z, 5A004.z, 5D002.z) z.1, z.2, ... each hold a .a and a .b paragraph.
+Z_LEAF_ENTRIES = ("4A004", "4A005", "5A992", "5D992")
+
+
 def z_level(declared: str) -> str | None:
-    """The 3A090 level (a/b) a declared .z ECCN asserts, e.g. 5A002.z.1.a -> a, 4A004.z.1 -> a."""
+    """The 3A090 level (a/b) a declared .z ECCN asserts, e.g. 5A002.z.1.a -> a, 4A004.z.1 -> a; None where the
+    paragraph given holds both levels (5A992.z, 4A003.z.2)."""
     d = declared.upper().replace(" ", "")
     if ".Z" not in d:
         return None
     tail = d.split(".Z", 1)[1].strip(".")
-    if tail.endswith(".A") or tail in ("1",):
+    if tail.endswith(".A") or (tail == "1" and d[:5] in Z_LEAF_ENTRIES):
         return "a"
-    if tail.endswith(".B") or tail in ("2",):
+    if tail.endswith(".B") or (tail == "2" and d[:5] in Z_LEAF_ENTRIES):
         return "b"
     return None
+
+
+def z_both_levels(eccn: str) -> bool:
+    """A .z ECCN given at a paragraph that holds both a .a and a .b level (e.g. 5A992.z, 4A003.z.2)."""
+    e = eccn.upper().replace(" ", "")
+    return ".Z" in e and e[:5] in Z_ENTRIES and z_level(e) is None
+
+
+Z_ENTRIES = ("3A001", "4A003", "4A004", "4A005", "5A002", "5A004", "5A992", "5D002", "5D992")
 
 
 def _first_cite() -> str:

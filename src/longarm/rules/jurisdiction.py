@@ -191,14 +191,20 @@ def no_de_minimis(case: Case) -> list[Step]:
     return [s for s in (_no_de_minimis(case, k) for k in NO_DE_MINIMIS_KEYS) if s is not None]
 
 
-def _product_scope(case: Case, inputs: list[str] | None) -> tuple[Tri, str]:
+def _product_scope(case: Case, inputs: list[str] | None, plant_inputs: list[str] | None = None) -> tuple[Tri, str]:
+    """Whether the item is a direct product of the listed US technology/software (`inputs`), or made by a
+    plant that is (`plant_inputs` where the rule lists other ECCNs for the plant, else `inputs`). An item
+    that is a direct product of no US technology or software, nor made by such a plant, is outside every
+    FDP rule, whatever its lists."""
     facts = case.tx.item.foreign_direct_product
     direct = facts.direct_product_of if facts else None
     plant = facts.plant_direct_product_of if facts else None
+    if direct == [] and plant == []:
+        return False, "not a direct product of any US-origin technology or software, nor made by such a plant"
     if inputs is None:
         return None, "product scope not encoded (input technology not in the sources)"
     wanted = set(inputs)
-    hits = sorted(wanted & set((direct or []) + (plant or [])))
+    hits = sorted((wanted & set(direct or [])) | (set(plant_inputs or inputs) & set(plant or [])))
     if hits:
         return True, f"direct product (or product of a plant that is one) of US-origin {', '.join(hits)}"
     if direct is not None and plant is not None:
@@ -215,6 +221,19 @@ def _item_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
         if eccn in ("UNCLASSIFIED", "UNDETERMINED"):
             return False, f"item ECCN {case.eccn} is outside {', '.join(scope['eccns'])}"
         met = any(eccn.startswith(e) for e in listed)
+        if met and scope.get("except"):
+            # "3B001 (except 3B001.a.4, c, ...)": an excepted paragraph is out; a bare ECCN whose excepted
+            # paragraphs are only some of its own is unknown (which paragraph describes the item decides)
+            excepted = [e.upper() for e in scope["except"]]
+            hit = next((e for e in excepted if eccn.startswith(e)), None)
+            if hit:
+                return False, f"item ECCN {case.eccn} is excepted ({hit})"
+            below = [e for e in excepted if e.startswith(eccn + ".")]
+            if below:
+                return None, (
+                    f"item ECCN {case.eccn}: whether it is an excepted paragraph ({', '.join(below)}) is unknown "
+                    "(item.eccn)"
+                )
         return met, f"item ECCN {case.eccn} {'in' if met else 'not in'} {', '.join(scope['eccns'])}"
     reasons = _reasons_for_control(case.eccn)
     if reasons is None:
@@ -287,7 +306,7 @@ def fdp(case: Case, key: str) -> Step | None:
     reach_v, reach_t = _reach(case, p["reach"])
     if reach_v is False:
         return Step(False, f"15 CFR {p['paragraph']}", f"{p['name']}: reach not met ({reach_t})")
-    prod_v, prod_t = _product_scope(case, p["inputs"])
+    prod_v, prod_t = _product_scope(case, p["inputs"], p.get("plant_inputs"))
     value = all_of([item_v, prod_v, reach_v])
     question = None
     if value is None:

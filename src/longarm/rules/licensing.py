@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from longarm import catalog, destinations, params
-from longarm.rules.logic import Tri, all_of, any_of
+from longarm.rules.classification import z_both_levels
+from longarm.rules.logic import Tri, all_of, any_of, show
 from longarm.rules.registry import rule
 from longarm.trace import Case, Step
 
@@ -214,12 +215,43 @@ def rs_advanced_computing(case: Case, posture: str) -> Requirement:
     """RS license requirement for 3A090.a/.b, 4A090.a/.b and .z items to the destinations of the text
     in force: China (2022), China and Macau (2023), "Country Groups D:1, D:4, or D:5 that is not also
     specified in Country Groups A:5 or A:6" (from 2023-11-17), "any destination worldwide" for .a and
-    the UAE plus D:1/D:4/D:5 for .b (AI Diffusion text, compliance from 2025-05-15)."""
+    the UAE plus D:1/D:4/D:5 for .b (AI Diffusion text, compliance from 2025-05-15). A .z ECCN given at a
+    paragraph that holds both levels is decided under both."""
     level = case.level
+    if level is None and z_both_levels(case.eccn):
+        return _either_level(case, _rs_level(case, posture, "a"), _rs_level(case, posture, "b"))
     if level not in ("a", "b"):
         return _not_needed(
             "15 CFR 742.6(a)(6)", f"the item ({case.eccn}) is not a 3A090.a/.b, 4A090.a/.b or .z item", "RS", "rs"
         )
+    return _rs_level(case, posture, level)
+
+
+def _either_level(case: Case, at_a: Requirement, at_b: Requirement) -> Requirement:
+    """A requirement for a .z item whose paragraph holds both a .a and a .b level: decided where both levels
+    agree, else undetermined with the question of which paragraph describes the item."""
+    a, b = at_a.step, at_b.step
+    citation = a.citation if a.citation == b.citation else f"{a.citation}; {b.citation}"
+    value: Tri = a.value if a.value == b.value else None
+    text = (
+        f"{case.eccn} holds paragraphs at the 3A090.a and the 3A090.b level: "
+        f"if .a level, {show(a.value)} ({a.text}); if .b level, {show(b.value)} ({b.text})"
+    )
+    question = (
+        a.question or b.question
+        if a.value is None or b.value is None
+        else f"Which paragraph of {case.eccn} describes the item: one meeting or exceeding the parameters of "
+        "3A090.a, or of 3A090.b? (item.eccn)"
+    )
+    return Requirement(
+        Step(value, citation, text, None if value is not None else question, a.gaps + b.gaps),
+        at_a.reason,
+        (at_a.review_policy or at_b.review_policy) if value else None,
+        at_a.kind,
+    )
+
+
+def _rs_level(case: Case, posture: str, level: str) -> Requirement:
     entry, why, gaps = rs_version(case, "rs_advanced_computing", posture)
     if entry is None:
         return _not_needed(
@@ -295,6 +327,92 @@ def rs_hbm(case: Case, posture: str) -> Requirement:
     )
 
 
+def _sme_item(case: Case, entry: dict[str, Any]) -> tuple[Tri, str]:
+    """Whether the item is one of the paragraphs the text names; unknown where the sources do not date a
+    paragraph (`unknown_items`) or a bare ECCN names only some of its paragraphs."""
+    eccn = case.eccn.upper()
+    items = [i.upper() for i in entry["items"]]
+    unknown = [i.upper() for i in entry.get("unknown_items", ())]
+    hit = next((i for i in items if eccn.startswith(i)), None)
+    if hit:
+        return True, f"{case.eccn} is named ({hit})"
+    undated = next((i for i in unknown if eccn.startswith(i)), None)
+    if undated:
+        return None, f"whether {undated} is named on {case.on} is not in the sources (undated)"
+    below = [i for i in items + unknown if i.startswith(eccn + ".")]
+    if below:
+        return None, f"{case.eccn}: whether it is one of the paragraphs named ({', '.join(below)}) is unknown"
+    return False, f"{case.eccn} is not among {', '.join(entry['items'])}"
+
+
+@rule("742.6(a)(6)(i) SME", "15 CFR 742.6(a)(6)(i)", area="license requirements", reads=((FILE, "rs_sme"),))
+def rs_sme(case: Case) -> Requirement | None:
+    """RS requirement for semiconductor manufacturing items: "A license is required for exports, reexports, and
+    transfers (in-country) to or within either Macau or a destination specified in Country Group D:5 ... of items
+    specified in 3B001.a.4, c, d, f.1, f.5, k to n, p.2, p.4, r, 3B002.c, 3D992, or 3E992" (742.6(a)(6)(i)(A),
+    December 2024 text; earlier texts name other paragraphs), except items subject to the EAR only under
+    734.4(a)(8) or 734.9(k) reexported by certain entities ((a)(6)(i)(A)(2), not evaluable from the sources).
+    None (no step) for an item of an ECCN no version names."""
+    families = {i.upper()[:5] for v in params.versions(FILE, "rs_sme") for i in v["items"]}
+    if case.eccn.upper()[:5] not in families:
+        return None
+    entry = case.in_force(FILE, "rs_sme")
+    if entry is None:
+        return _not_needed(
+            "15 CFR 742.6(a)(6)(i)",
+            f"no semiconductor-manufacturing RS requirement is encoded for {case.on}",
+            "RS",
+            "rs",
+        )
+    citation = entry["citation"]
+    item_v, item_t = _sme_item(case, entry)
+    if item_v is False:
+        return _not_needed(citation, f"semiconductor manufacturing items: {item_t}", "RS", "rs")
+    hit = destinations.in_scope(case.destination, entry["scope"], case.on)
+    where = destinations.describe(entry["scope"])
+    if hit is False:
+        return _not_needed(citation, f"{case.eccn} to {case.destination}: outside {where}", "RS", "rs")
+    excl = entry.get("exclusions")
+    # the exclusions reach only foreign-made items reexported or exported from abroad
+    us_item = case.tx.from_country == "US" or case.tx.item.origin_country == "US"
+    excluded: Tri = False if excl is None or us_item else None
+    excl_cite = excl["citation"] if excl else ""
+    value = all_of([item_v, hit, None if excluded is None else True])
+    question = None
+    if value is None:
+        question = (
+            (
+                f"Did 15 CFR 742.6(a)(6)(i)(A) name {case.eccn} on {case.on}? The eCFR of 2026-07-23 names it; the "
+                "rule that added it is not in the sources (check the regulation)."
+                if item_t.endswith("(undated)")
+                else f"Which paragraph of {case.eccn} describes the item? (item.eccn)"
+            )
+            if item_v is None
+            else destinations.membership_question(case.destination, case.on)
+            if hit is None
+            else f"Is the item subject to the EAR only under 15 CFR 734.4(a)(8) or 734.9(k) and reexported or "
+            "exported from abroad by an entity located in a country of Supplement No. 4 to part 742 (or one that "
+            "has implemented equivalent controls) and not headquartered in Macau or Country Group D:5? Then "
+            f"{excl_cite} excludes it (that supplement is not in the sources). (exporter.country)"
+        )
+    return Requirement(
+        Step(
+            value,
+            citation,
+            f"{item_t}; {case.destination} {'within' if hit else 'not known to be within'} {where}"
+            + (f"; exclusion for foreign-made items not evaluated ({excl_cite})" if excluded is None else "")
+            + f". {entry['text']} ({params.cite(entry)})",
+            question,
+            gaps=tuple(entry.get("gaps", ())),
+        ),
+        "RS",
+        "as 15 CFR 744.23(d) where 744.23 applies; otherwise case-by-case if no license is required under part 744 "
+        "(15 CFR 742.6(b)(10)(i))"
+        if value
+        else None,
+    )
+
+
 @rule(
     "RS model weights",
     "15 CFR 742.6(a)(13)",
@@ -338,8 +456,14 @@ def headquarters(case: Case, posture: str) -> Requirement:
     Macau or a destination specified in Country Group D:5"; from 2025-01-13 it names .b items only, and
     3A090.a falls under 742.6(a)(6)(iii)(A) for such entities "located outside of destinations that were
     subject to a license requirement prior to the AI Diffusion Rule" (BIS guidance of 2026-05-31)."""
-    entry = case.in_force(FILE, "hq_rule")
     level = case.level
+    if level is None and z_both_levels(case.eccn):
+        return _either_level(case, _hq_level(case, posture, "a"), _hq_level(case, posture, "b"))
+    return _hq_level(case, posture, level)
+
+
+def _hq_level(case: Case, posture: str, level: str | None) -> Requirement:
+    entry = case.in_force(FILE, "hq_rule")
     if entry is None or level not in entry["levels"]:
         return _not_needed(
             "15 CFR 744.23(a)(3)",
@@ -462,6 +586,21 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
     items = entry["items"]
     if items != "all" and not any(case.eccn.upper().startswith(i) for i in items):
         return _not_needed(entry["citation"], f"{use} end-use control does not reach {case.eccn}", "end use", "end_use")
+    excluded = entry.get("excluded_footnote")
+    if excluded and any(
+        h.list == "Entity List"
+        and excluded["footnote"] in h.footnotes
+        and h.party in ("end_user", "ultimate_consignee")
+        for h in case.hits
+    ):
+        return _not_needed(
+            entry["citation"],
+            f"{use.replace('_', ' ')} end-use control: excluded by {excluded['citation']}, the item being destined to "
+            f"an entity designated with footnote {excluded['footnote']} on the Entity List. {excluded['text']} "
+            f"({params.cite(entry)})",
+            "end use",
+            "end_use",
+        )
     inside = destinations.in_scope(case.destination, entry["destinations"], case.on)
     uses = case.tx.end_uses
     if inside is False and uses and use in uses:

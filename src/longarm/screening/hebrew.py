@@ -157,6 +157,10 @@ def _word_readings(word: str) -> list[str]:
             options.append(["e", ""])  # the vowel an initial alef or ayin carries ("אברם" Avram)
             i += 1
             continue
+        if ch == "א" and 0 < i < n - 1 and word[i - 1] not in "וי" and nxt not in "וי":
+            options.append(["", "w"])  # a vowel, a or o/u as a foreign name's ou ("דאגלס" Douglas)
+            i += 1
+            continue
         if ch == "ו" and nxt == "ו":
             # a doubled vav is a consonant; at the start, w and the vowel after it ("ווד" Wood)
             options.append(["v", "vw"] if i == 0 else ["v", "w"])

@@ -57,6 +57,7 @@ from longarm.screening.similarity import (
     SPELLING,
     is_ending,
     one_syllable,
+    skeleton_kinship,
     skeleton_sim,
     skeletons,
     syllable_sim,
@@ -72,12 +73,14 @@ LISTED_EXTRA = 0.8  # an extra listed word costs less: listed names are the long
 NUMBER_FACTOR = 0.5
 ORDER_PENALTY = 0.10
 PERSON_ORDER_PENALTY = 0.20
-GIVEN_NAMES_SWAPPED = 0.50  # two given names in the other order ("Ali Hassan" / "Hassan Ali"): another person
+GIVEN_NAMES_SWAPPED = 0.65  # two given names in the other order ("Ali Hassan" / "Hassan Ali"): another person
 PERSON_PART_CONFLICT = 0.15  # a first or last name on each side that the other lacks: another person
+CROSS_PART_CONFLICT = 0.25  # across scripts, a word on each side unlike the other: another person
+KINSHIP = 0.55  # ... unlike: less than this share of consonant skeleton in common
 PLACE_CONFLICT = 0.15
 OPPOSITE_CONFLICT = 0.20  # "North X" vs "South X": one word each side, opposites
 FORM_DIFFERS = 0.03
-JURISDICTION_CONFLICT = 0.50
+JURISDICTION_CONFLICT = 0.65
 INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
 DISTINCT_WORDS = 0.15  # per pair of listed words aligned as alike, not spellings of each other
@@ -820,7 +823,8 @@ def score(
                 + ", ".join(f"{a}/{b}" for a, b in real)
                 + f"): -{DISTINCT_WORDS * len(real):.2f}"
             )
-    endings = [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
+    # across scripts a final vowel is the reader's (Hangul writes no silent e: 주드 Jude, 나딘 Nadine)
+    endings = [] if cross else [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
     if endings:
         value -= ENDING_PENALTY * len(endings)
         notes.append(
@@ -848,6 +852,7 @@ def score(
             if pen:
                 value -= pen
                 notes.append(f"words in another order: -{pen:.2f}")
+    conflict = False
     if person and extra_q and extra_c and pairs and cross in ("", "abjad"):
         # a first or last name on each side that the other lacks ("Oleg Sergeevich Kozlov" / "Oleg
         # Sergeevich Ivanov", "Qusay Saddam Hussein" / "Uday Saddam Hussein"); middle names may
@@ -858,8 +863,18 @@ def score(
         if cross:
             ends_q = [t for t in ends_q if not any(_start_alike(t, u) for u in ends_c)]
         if ends_q and ends_c:
+            conflict = True
             value -= PERSON_PART_CONFLICT
             notes.append(f"another first or last name ({ends_q[0]} vs {ends_c[0]}): -{PERSON_PART_CONFLICT:.2f}")
+    if person and extra_q and extra_c and pairs and cross and not conflict:
+        # across scripts, a word left on each side: a spelling the alignment missed keeps half
+        # its consonants or more ("lwy" Louis); otherwise another given name or surname
+        left_q = [qt[i] for i in extra_q if len(qt[i]) > 1]
+        left_c = [ct[j] for j in extra_c if len(ct[j]) > 1]
+        arabic = cross == "abjad" and bool(_ARABIC.search(q.original + c.original))
+        if left_q and left_c and all(skeleton_kinship(t, u, arabic) < KINSHIP for t in left_q for u in left_c):
+            value -= CROSS_PART_CONFLICT
+            notes.append(f"another name across scripts ({left_q[0]} vs {left_c[0]}): -{CROSS_PART_CONFLICT:.2f}")
     opp_q = {qt[i] for i in extra_q if qt[i] in OPPOSITES}
     opp_c = {ct[j] for j in extra_c if ct[j] in OPPOSITES}
     if opp_q and opp_c:
@@ -924,6 +939,7 @@ def _rare(t: str, u: str, df) -> bool:  # type: ignore[no-untyped-def]
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_ARABIC = re.compile("[\u0600-\u06ff]")
 _LINKS = STOP | {"and", "und", "et", "y", "e", "i"}
 
 
@@ -1004,6 +1020,7 @@ _RU_LETTERS: dict[str, tuple[str, ...]] = {
     "bureau": ("b",),
     "office": ("b",),
     "experimental": ("o",),
+    "special": ("o", "s"),  # Osoboe or Spetsialnoe
     "engineering": ("k", "i"),
     "machine": ("m",),
     "building": ("",),
@@ -1194,13 +1211,16 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "longarm"
 
 
-def _code_digest() -> str:
-    here = Path(__file__).parent
+def _code_digest(here: Path | None = None) -> str:
+    """A digest of the code and tables a built index depends on: every module of this package
+    (a new module imported by normalisation is covered without being named here) and the name
+    tables normalisation reads."""
+    here = here or Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("normalize.py", "match.py", "lists.py", "names_data.py", "burmese.py", "similarity.py"):
-        h.update((here / name).read_bytes())
+    for module in sorted(here.glob("*.py")):
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
     for data in sorted((here.parent / "data" / "names").glob("*.yml")):  # the tables normalisation reads
-        h.update(data.read_bytes())
+        h.update(data.name.encode() + b"\0" + data.read_bytes())
     return h.hexdigest()[:16]
 
 

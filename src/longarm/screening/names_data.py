@@ -215,6 +215,32 @@ _EXTRA_FORMS = [
     ("mbh", "gmbh", "LLC"),
     ("ag", "ag", "JSC"),
     ("aktiengesellschaft", "ag", "JSC"),
+    # Russian federal state institutions and enterprises (FGBU, FGBUN, FGUP): the form of a
+    # research institute or state enterprise, which rigour files with state bodies, not legal forms
+    ("fgbu", "fgbu", "SOE"),
+    ("fgbun", "fgbu", "SOE"),
+    ("fgbou", "fgbu", "SOE"),
+    ("fgup", "fgup", "SOE"),
+    ("federal state budgetary institution", "fgbu", "SOE"),
+    ("federal state budgetary institution of science", "fgbu", "SOE"),
+    ("federal state budgetary scientific institution", "fgbu", "SOE"),
+    ("federal state budget institution", "fgbu", "SOE"),
+    ("federal state budget institution of science", "fgbu", "SOE"),
+    ("federal state unitary enterprise", "fgup", "SOE"),
+    *(
+        (f"federaln{a} gosudarstvenn{b} byudzhetn{c} uchrezhdeni{d}{n}", "fgbu", "SOE")
+        for a in ("oe", "oye")
+        for b in ("oe", "oye")
+        for c in ("oe", "oye")
+        for d in ("e", "ye")
+        for n in ("", " nauki")
+    ),
+    *(
+        (f"federaln{a} gosudarstvenn{b} unitarn{c} predpriyatie", "fgup", "SOE")
+        for a in ("oe", "oye")
+        for b in ("oe", "oye")
+        for c in ("oe", "oye")
+    ),
 ]
 # Non-Latin forms written without spaces or with punctuation, matched in the raw text.
 _NATIVE_FORMS = [
@@ -275,6 +301,9 @@ def org_words() -> dict[str, str]:
                     out[f] = canon
     for word in ("company", "corporation", "co", "corp", "firm", "private", "public", "limited"):
         out.pop(word, None)  # legal-form words are handled as legal forms
+    # OKB is Opytno- (experimental) as often as Osoboe (special) Konstruktorskoe Byuro: kept as
+    # written, it aligns with the words it stands for ("Experimental Design Bureau")
+    out.pop("okb", None)
     return out
 
 

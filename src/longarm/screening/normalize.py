@@ -1020,8 +1020,8 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
             out.append(raw[i])
             i += 1
             continue
-        for k in (6, 5, 4, 3, 2, 1):
-            alias = " ".join(raw[i : i + k]) if i + k <= n else ""
+        for k in range(min(_LONGEST_FORM, n - i), 0, -1):  # the longest form first
+            alias = " ".join(raw[i : i + k])
             form = table.get(alias)
             if form is None:
                 continue
@@ -1047,6 +1047,7 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
     return out
 
 
+_LONGEST_FORM = 10  # words ("societe par actions par loi sur les societes par actions")
 _START_FORMS = {"pt", "ooo", "zao", "oao", "pao", "ao", "tov", "ojsc", "cjsc", "pjsc", "jsc", "cv", "pp", "kk"}
 _ANYWHERE_FORMS = {"ltd", "llc", "inc", "plc", "jsc", "bhd", "sdn", "fze", "fzco", "ojsc", "cjsc", "pjsc"}
 _FUZZY_FORMS = {"limited": "ltd", "company": "company", "corporation": "corp", "incorporated": "inc", "liability": "-"}

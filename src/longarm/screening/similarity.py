@@ -228,24 +228,13 @@ def skeletons(token: str) -> tuple[str, ...]:
     skeleton without any h ("John" -> jn, as Hebrew writes it)."""
     starts = [token]
     if len(token) > 4 and (token.startswith("al") or token.startswith("el")):
-        starts = [token[2:]]
+        starts.append(token[2:])  # an article, or the first syllable ("Eliezer", "Aloni")
     elif len(token) > 2 and token[0] == "l" and token[1] not in "aeiouy":
         starts.append(token[1:])
     vowelled = any(v in token for v in "aeiou")
     if vowelled:  # Latin spellings of one sound: ch as sh or h, c before e/i as s, j as y or zh
-        alts = []
-        for t in starts:
-            if "ch" in t:
-                alts += [t.replace("ch", "sh"), t.replace("ch", "h")]
-            if _SOFT_C.search(t):
-                alts.append(_SOFT_C.sub("s", t))
-            if _SOFT_G.search(t):
-                alts.append(_SOFT_G.sub("j", t))  # George, Gene, Giulio as Hebrew writes them
-            if "j" in t:
-                alts += [t.replace("j", "y"), t.replace("j", "zh")]
-            if _SILENT_R.search(t):
-                alts.append(_SILENT_R.sub("", t))  # an r not sounded (Korean and Japanese drop it)
-        starts += alts
+        for rewrite in _REWRITES:  # each reading combined with the others ("George": soft g, silent r)
+            starts += [alt for t in starts for alt in rewrite(t) if alt != t][: _MAX_READINGS - len(starts)]
     out: list[str] = []
     for t in starts:
         if t[:1] == "w":
@@ -253,12 +242,40 @@ def skeletons(token: str) -> tuple[str, ...]:
         if vowelled:  # digraphs as written, before the vowels go (a consonant spelling has none)
             for a, b in _DIGRAPHS:
                 t = t.replace(a, b)
-        t = _VOWELS.sub("", t.replace("x", "ks" if vowelled else "k").translate(_CLASSES))
-        t = re.sub(r"(.)\1+", r"\1", t.rstrip("h"))
-        out.append(t)
-        if "h" in t and vowelled:
-            out.append(re.sub(r"(.)\1+", r"\1", t.replace("h", "")))
+        t = t.replace("x", "ks" if vowelled else "k").translate(_CLASSES)
+        # a doubled letter once; also read with the same consonant twice around a vowel kept twice
+        # ("joji" j-j, as George reads without its r), a reading that only adds consonants
+        twice = _VOWELS.sub("", re.sub(r"(.)\1+", r"\1", t)).rstrip("h")
+        t = re.sub(r"(.)\1+", r"\1", twice)
+        for k in (t, twice) if twice != t and len(t) == 1 else (t,):
+            out.append(k)
+            if "h" in k and vowelled:
+                out.append(re.sub(r"(.)\1+", r"\1", k.replace("h", "")))
     return tuple(dict.fromkeys(out))
+
+
+def _ch(t: str) -> list[str]:
+    return [t.replace("ch", "sh"), t.replace("ch", "h")] if "ch" in t else []
+
+
+def _soft_c(t: str) -> list[str]:
+    return [_SOFT_C.sub("s", t)]
+
+
+def _soft_g(t: str) -> list[str]:
+    return [_SOFT_G.sub("j", t)]  # George, Gene, Giulio as Hebrew writes them
+
+
+def _j(t: str) -> list[str]:
+    return [t.replace("j", "y"), t.replace("j", "zh")] if "j" in t else []
+
+
+def _silent_r(t: str) -> list[str]:
+    return [_SILENT_R.sub("", t)]  # an r not sounded (Korean and Japanese drop it)
+
+
+_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r)
+_MAX_READINGS = 24
 
 
 def skeleton(token: str) -> str:
@@ -273,6 +290,23 @@ def skeleton_sim(a: str, b: str) -> float:
     best = max(_skel_sim(x, y) for x in skeletons(a) for y in skeletons(b))
     if best == 0.85 and (min(len(a), len(b)) > 4 or max(len(a), len(b)) > 6):
         return 0.0  # one consonant each: only for short words
+    return best
+
+
+@lru_cache(maxsize=200_000)
+def skeleton_kinship(a: str, b: str, matres: bool = False) -> float:
+    """How much of two words' consonant skeletons agree (1 - edits / length, best readings): a
+    loose measure for words that did not align. Two spellings of one name across scripts keep
+    half their consonants or more ("lwy" Louis, "olck" Olczak); two names seldom do. With `matres`
+    (Arabic, which writes every long vowel) a consonant spelling whose long vowels disagree with
+    the Latin one is another name ("hsyn" is Husayn, not Hassan)."""
+    if matres and not _matres_agree(a, b):
+        return 0.0
+    best = 0.0
+    for x in skeletons(a):
+        for y in skeletons(b):
+            if x and y:
+                best = max(best, 1 - OSA.distance(x, y) / max(len(x), len(y)))
     return best
 
 
