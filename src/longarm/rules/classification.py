@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -478,7 +479,14 @@ def _over_range(f: ICFacts, on: dt.date, version: dict[str, Any], notes: list[st
             segments[-1] = (segments[-1][0], upper, r.candidates)
         else:
             segments.append((pd, upper, r.candidates))
-    span = f"the applicable die area is known only as a range, so performance density is {lo:.2f} to {hi:.2f}"
+    span = (
+        f"the applicable die area is known only as a range, so performance density is {lo:.2f} to {hi:.2f}"
+        if math.isfinite(hi)
+        else f"the applicable die area is known only as an upper bound, so performance density is at least {lo:.2f}"
+    )
+
+    def upto(b: float) -> str:
+        return f"{b:.2f}" if math.isfinite(b) else "no upper bound"
 
     def eccns(c: set[str]) -> str:
         return " or ".join(sorted(c, key=lambda e: (e == UNCLASSIFIED, e)))
@@ -488,7 +496,7 @@ def _over_range(f: ICFacts, on: dt.date, version: dict[str, Any], notes: list[st
         summary = Check("3A090", True, f"{span}; the whole range gives {eccns(candidates)}")
     else:
         parts = [
-            f"{eccns(c)} from {a:.2f} to {'below ' if j + 1 < len(segments) else ''}{b:.2f}"
+            f"{eccns(c)} from {a:.2f} to {'below ' if j + 1 < len(segments) else ''}{upto(b)}"
             for j, (a, b, c) in enumerate(segments)
         ]
         cuts = ", ".join(f"{a:g}" for a, _, _ in segments[1:])

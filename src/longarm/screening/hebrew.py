@@ -166,8 +166,9 @@ def _word_readings(word: str) -> list[str]:
             options.append(["v", "vw"] if i == 0 else ["v", "w"])
             i += 2
             continue
-        if ch == "ו" and 0 < i < n - 1 and word[i - 1] != "ו":
-            options.append(["w", "v"])  # a vowel (o, u) or the consonant v
+        if ch == "ו" and (0 < i < n - 1 and word[i - 1] != "ו" or i == n - 1 and i > 1 and word[i - 1] == "י"):
+            # inside, or final after a yod ("זיו" Ziv, "סטיו" Stav): a vowel (o, u) or the consonant v
+            options.append(["w", "v"])
             i += 1
             continue
         if ch == "י" and nxt == "י" and 0 < i < n - 2:

@@ -16,6 +16,8 @@ glued foreign word).
 
 from __future__ import annotations
 
+import re
+
 _INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
 _VOWELS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
 _FINALS = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t",
@@ -218,3 +220,47 @@ def name_readings(word: str) -> list[list[str]] | None:
     out = [[head, *syllables] for head in heads]
     mr = ["".join(mr_syllable(ch) for ch in surname), *_mr_given(given)]  # "Kim Jong Un", "Ri Pyong Chol"
     return out if mr in out else [*out, mr]
+
+
+# Words before or after a person's name in Hangul that the Latin name writes in English (titles and
+# epithets; a word only when it stands apart: 왕 alone is also the surname Wang), and the regnal
+# number "N세" that the Latin name writes as a Roman numeral ("앙리 2세" Henry II).
+EPITHETS = {
+    "교황": "pope",
+    "황제": "emperor",
+    "황후": "empress",
+    "여왕": "queen",
+    "국왕": "king",
+    "공작": "duke",
+    "대공": "archduke",
+    "백작": "count",
+    "공주": "princess",
+    "왕자": "prince",
+    "성인": "saint",
+}
+_REGNAL = re.compile(r"(?<![\d])(\d{1,2})\s?세(?![\uac00-\ud7af])")
+_ROMAN = (
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def prepare(text: str) -> str:
+    """Epithets in English and regnal numbers as Roman numerals, as the Latin name writes them."""
+    text = _REGNAL.sub(lambda m: " " + _roman(int(m.group(1))) + " " if 0 < int(m.group(1)) < 40 else m.group(0), text)
+    return " ".join(EPITHETS.get(w, w) for w in text.split())
+
+
+SURNAME_SPELLINGS = frozenset(s for v in (*SURNAMES.values(), *COMPOUND_SURNAMES.values()) for s in v.split())

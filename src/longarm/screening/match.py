@@ -50,6 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from longarm.screening.korean import SURNAME_SPELLINGS
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
 from longarm.screening.normalize import GENERIC, PLACES, REORDERED, STOP, Name, names, normalize
 from longarm.screening.similarity import (
@@ -74,7 +75,7 @@ NUMBER_FACTOR = 0.5
 ORDER_PENALTY = 0.10
 PERSON_ORDER_PENALTY = 0.20
 GIVEN_NAMES_SWAPPED = 0.65  # two given names in the other order ("Ali Hassan" / "Hassan Ali"): another person
-PERSON_PART_CONFLICT = 0.15  # a first or last name on each side that the other lacks: another person
+PERSON_PART_CONFLICT = 0.25  # a first or last name on each side that the other lacks: another person
 CROSS_PART_CONFLICT = 0.25  # across scripts, a word on each side unlike the other: another person
 KINSHIP = 0.55  # ... unlike: less than this share of consonant skeleton in common
 PLACE_CONFLICT = 0.15
@@ -707,6 +708,7 @@ def score(
     cross = "" if q.script == c.script else q.script if q.script in CROSS_SCRIPTS else c.script
     cross = cross if cross in CROSS_SCRIPTS else ""
     side_q = q.script == cross
+    arabic = cross == "abjad" and bool(_ARABIC.search(q.original + c.original))  # every long vowel written
     if qt != ct:
         qt = _fuzzy_merge(qt, ct + c.written, cross)
         ct = _fuzzy_merge(ct, qt + q.written, cross)
@@ -869,12 +871,18 @@ def score(
     if person and extra_q and extra_c and pairs and cross and not conflict:
         # across scripts, a word left on each side: a spelling the alignment missed keeps half
         # its consonants or more ("lwy" Louis); otherwise another given name or surname
-        left_q = [qt[i] for i in extra_q if len(qt[i]) > 1]
-        left_c = [ct[j] for j in extra_c if len(ct[j]) > 1]
-        arabic = cross == "abjad" and bool(_ARABIC.search(q.original + c.original))
+        # (a syllable of the Korean side is a name part, "i" the surname 이; a Latin letter an initial)
+        left_q = [qt[i] for i in extra_q if len(qt[i]) > 1 or side_q]
+        left_c = [ct[j] for j in extra_c if len(ct[j]) > 1 or not side_q]
         if left_q and left_c and all(skeleton_kinship(t, u, arabic) < KINSHIP for t in left_q for u in left_c):
-            value -= CROSS_PART_CONFLICT
-            notes.append(f"another name across scripts ({left_q[0]} vs {left_c[0]}): -{CROSS_PART_CONFLICT:.2f}")
+            pen = CROSS_PART_CONFLICT
+            if cross == "hangul":  # two Korean surnames (김 Kim vs Lee): two families
+                native, latin = (qt, ct) if side_q else (ct, qt)
+                ends = {latin[0], latin[-1]} & set(left_c if side_q else left_q)
+                if native[0] in (left_q if side_q else left_c) and native[0] in SURNAME_SPELLINGS:
+                    pen += CROSS_PART_CONFLICT if ends & SURNAME_SPELLINGS else 0.0
+            value -= pen
+            notes.append(f"another name across scripts ({left_q[0]} vs {left_c[0]}): -{pen:.2f}")
     opp_q = {qt[i] for i in extra_q if qt[i] in OPPOSITES}
     opp_c = {ct[j] for j in extra_c if ct[j] in OPPOSITES}
     if opp_q and opp_c:

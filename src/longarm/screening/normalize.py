@@ -340,6 +340,7 @@ KOREAN_SURNAMES = dict(
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_HANGUL_RX = re.compile(f"[{_HANGUL}]")
 _SCRIPTS = [
     ("cjk", re.compile(f"[{_HAN}{_KANA}]+")),
     ("hangul", re.compile(f"[{_HANGUL}]+")),
@@ -692,6 +693,8 @@ def _only_form(text: str) -> bool:
 def names(text: str, type: str | None = None) -> tuple[Name, ...]:
     """Every name in `text` (aliases split), each normalised; names without content tokens left out."""
     text, removed = clean(text)
+    if _HANGUL_RX.search(text):
+        text = korean.prepare(text)
     found: list[Name] = []
     for part in split_aliases(text):
         n = _normalize(part, type, tuple(removed))
@@ -798,14 +801,17 @@ def _normalize(
     words = names_data.number_words()
     syllabic = script in ("cjk", "hangul", "burmese")
     for i, tok in enumerate(raw):
-        if syllabic and len(tok) <= 3 and tok.isalpha():  # a syllable ("de", "la", "e"), not a word
+        roman = script == "hangul" and tok != "i" and bool(_ROMAN_RX.match(tok))  # a regnal number (2세 ii)
+        if syllabic and len(tok) <= 3 and tok.isalpha() and not roman:  # a syllable ("de", "la", "e"), not a word
             tokens.append(tok)
             spelt.append(tok)
             continue
         as_written = tok
         if type != "person" and tok not in ENGLISH_WORDS:
             tok = _russian(tok) or tok
-        tok = ABBREVIATIONS.get(tok, tok)
+        full = ABBREVIATIONS.get(tok, tok)
+        if type != "person" or full not in GENERIC:  # a person's "Mach" is no machinery
+            tok = full
         if tok not in ENGLISH_WORDS and type != "person":
             tok = generic.get(tok, tok)
         if tok in STOP:
@@ -971,7 +977,7 @@ def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str,
         return str(int(m.group(1)))
     if (
         i > 0
-        and script in ("latin", "abjad")
+        and script in ("latin", "abjad", "hangul")
         and (
             tok in ("ii", "iii", "iv")  # a generation (John Smith III), for persons too
             or (type != "person" and (len(tok) > 1 or (i == len(raw) - 1 and tok in "ivx")))

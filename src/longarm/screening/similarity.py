@@ -211,7 +211,7 @@ def token_sim(a: str, b: str) -> float:
     return sim
 
 
-_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ph", "f"), ("ts", "s"), ("ch", "k")]
+_DIGRAPHS = [("dj", "j"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ph", "f"), ("ts", "s"), ("ch", "k")]
 _CLASSES = str.maketrans("pfvbcqzgdlx", "bbbbkksktrk")
 _VOWELS = re.compile(r"[aeiouyw']")
 _SOFT_C = re.compile(r"c(?=[eiy])")
@@ -267,14 +267,28 @@ def _soft_g(t: str) -> list[str]:
 
 
 def _j(t: str) -> list[str]:
-    return [t.replace("j", "y"), t.replace("j", "zh")] if "j" in t else []
+    # j as y (Jan), zh (Jacques) or the Spanish h (José, Javier, Juan as Hebrew writes them)
+    return [t.replace("j", "y"), t.replace("j", "zh"), t.replace("j", "h")] if "j" in t else []
+
+
+def _silent(t: str) -> list[str]:
+    # letters not sounded, which a spelling by ear leaves out: gh (Knight, Hugh), an initial k, w,
+    # g or p before n, r or s (Knowles, Wraith, Gnome, Psaltis)
+    out = [t.replace("gh", "")] if "gh" in t else []
+    if t[:2] in ("kn", "wr", "gn", "ps", "pn"):
+        out.append(t[1:])
+    return out
+
+
+def _th(t: str) -> list[str]:
+    return [t.replace("th", "s")] if "th" in t else []  # English th as Korean and Japanese write it (Seth, Worth)
 
 
 def _silent_r(t: str) -> list[str]:
     return [_SILENT_R.sub("", t)]  # an r not sounded (Korean and Japanese drop it)
 
 
-_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r)
+_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r, _silent, _th)
 _MAX_READINGS = 24
 
 
