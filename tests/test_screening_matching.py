@@ -106,6 +106,8 @@ def test_acronyms_as_written(acronym: str, name: str) -> None:
     [
         ("NPP Istok", "Research and Production Enterprise Istok"),  # Nauchno-Proizvodstvennoe Predpriyatie
         ("NPTs Polyus", "Scientific Production Center Polyus"),  # Nauchno-Proizvodstvenny Tsentr
+        ("OKB Fakel", "Experimental Design Bureau Fakel"),  # Opytno-Konstruktorskoe Byuro
+        ("OKB Fakel", "Special Design Bureau Fakel"),  # ... or Osoboe
     ],
 )
 def test_russian_organisational_initials(short: str, long: str) -> None:
@@ -162,3 +164,52 @@ def test_the_index_cache_key_changes_with_every_module_the_index_depends_on(tmp_
         assert match_module._code_digest(package) != base, table.name
         table.write_bytes(original)
     assert match_module._code_digest(package) == base
+
+
+def test_russian_federal_state_institutions_are_a_legal_form() -> None:
+    # FGBU(N): Federalnoe Gosudarstvennoe Byudzhetnoe Uchrezhdenie (Nauki), a research institute's form
+    long = "Federalnoe Gosudarstvennoe Byudzhetnoe Uchrezhdenie Nauki Institut Okeanologii"
+    for short in ("FGBUN Institut Okeanologii", "ФГБУН Институт океанологии", "Institut Okeanologii"):
+        s = match(short, long, "organization")
+        assert s.match and "legal form 'federalnoe gosudarstvennoe byudzhetnoe uchrezhdenie nauki'" in s.explanation
+    assert match("FGBU", "FGBU Institut Okeanologii").value == 0.0  # a legal form alone names nobody
+
+
+def test_long_legal_forms_misspelt_or_of_many_words_are_stripped() -> None:
+    s = match("Calllync Sploka z Ograniczona Odpoowiedzialnoscia", "CALLLYNC SP. Z O.O.", "organization")
+    assert s.value == 1.0 and "(misspelt)" in s.explanation
+    s = match("Cochan societe par actions par loi sur les societes par actions", "COCHAN S.A.", "organization")
+    assert s.value == 1.0 and "legal form agrees" in s.explanation
+    assert match("Spolka Electronics", "Sploka Electronics", "organization").value > 0.8  # a name word stays
+
+
+def test_an_organisation_word_has_no_gender_ending() -> None:
+    s = match("NPP Impuls", "NPP Impulse", "organization")
+    assert "another ending" not in s.explanation
+    assert "another ending" in match("Aleksandra Impuls", "Aleksandr Impuls", "person").explanation
+
+
+def test_regnal_numbers_of_persons_are_never_typos_of_each_other() -> None:
+    assert match("Henry VIII", "Henry VIII", "person").match
+    assert not match("Henry VIII", "Henry VII", "person").match
+    assert match("Louis XIV", "Louis XV", "person").value < 0.5
+
+
+def test_abbreviations_in_a_persons_name() -> None:
+    assert match("ALI, Md. Hamid", "ALI, Muhammad Hamid", "person").value == 1.0  # Md. is Muhammad
+    assert "machinery" not in match("Mach Hummels", "Mats Hummels", "person").explanation  # a name, not Mach.
+
+
+def test_an_acronym_with_a_place_and_a_place_in_parentheses() -> None:
+    listed = "Semiconductor Manufacturing International (Beijing) Corporation"
+    for query in ("SMIC", "SMIC Beijing"):
+        s = match(query, listed, "organization")
+        assert s.match and "'smic' is the initials of the listed name" in s.explanation
+    assert not match("SMIC Shanghai", listed, "organization").match  # another place
+
+
+def test_a_number_word_in_a_persons_name_is_a_word() -> None:
+    from longarm.screening.normalize import names
+
+    assert not names("Ineke ten Cate", "person")[0].numbers  # a particle, not 10
+    assert names("Star Ten", "vessel")[0].numbers == frozenset({"10"})

@@ -129,3 +129,50 @@ def test_hebrew_regnal_numbers_and_epithets():
     assert not match("פיוס השני", "Pius III", "person").match  # another number, another pope
     assert "saint" in names("פרנציסקוס הקדוש", "person")[0].tokens  # הקדוש "the saint", as the Latin name writes it
     assert match("פרנציסקוס הקדוש", "Saint Franciscus", "person").match
+
+
+@pytest.mark.parametrize(
+    "native,latin",
+    [
+        ("조지", "George"),  # soft g and a silent r together: j-j
+        ("אלוני", "Aloni"),  # al- read as a syllable as well as an article
+        ("איליין", "Elaine"),  # el- likewise
+        ("דאגלס", "Douglas"),  # a medial alef for the ou of a foreign name
+        ("חוסה", "Jose"),  # the Spanish j as ח
+        ("חואן", "Juan"),
+        ("세스", "Seth"),  # English th as Korean writes it
+        ("נואלס", "Knowles"),  # a silent k
+        ("זיו", "Ziv"),  # a final vav after yod as v
+        ("나딘", "Nadine"),  # Hangul writes no silent final e: no "other ending"
+    ],
+)
+def test_foreign_names_spelt_by_ear_are_found(native, latin):
+    s = match(native, latin, "person")
+    assert s.match, s.explanation
+    assert "another ending" not in s.explanation
+
+
+def test_korean_regnal_numbers_and_epithets():
+    assert korean.prepare("교황 요한 23세") == "pope 요한 xxiii"
+    assert match("교황 요한 23세", "Pope John XXIII", "person").match
+    assert match("헨리 8세", "Henry VIII", "person").match
+    assert not match("헨리 8세", "Henry VII", "person").match  # another number, another king
+
+
+def test_a_word_left_on_each_side_across_scripts_is_another_person():
+    # one word in common and one on each side that shares few consonants: another person
+    s = match("조지 스미스", "George Brown", "person")
+    assert s.value < 0.4 and "another name across scripts" in s.explanation
+    assert match("조지 스미스", "George Smith", "person").match
+    # two Korean surnames (김 Kim, Lee): two families, the more so
+    other = match("김철수", "Lee Chul-su", "person")
+    assert other.value < 0.35 and "another name across scripts (kim vs lee): -0.50" in other.explanation
+    assert match("김철수", "Kim Chul-su", "person").match
+    # Arabic writes every long vowel: حسين Husayn is not Hassan, though the consonants agree
+    assert match("حسين الخطيب", "Hassan al-Khatib", "person").value < 0.4
+
+
+def test_an_arabic_name_is_not_read_as_a_title():
+    # عمر (Omar) in consonants is "mr", which is no "Mr"
+    s = match("عمر المصري", "Omar al-Masri", "person")
+    assert s.match and "title" not in s.explanation

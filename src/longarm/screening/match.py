@@ -57,6 +57,7 @@ from longarm.screening.similarity import (
     OPPOSITES,
     SPELLING,
     is_ending,
+    is_roman,
     one_syllable,
     skeleton_kinship,
     skeleton_sim,
@@ -79,13 +80,13 @@ PERSON_PART_CONFLICT = 0.25  # a first or last name on each side that the other 
 CROSS_PART_CONFLICT = 0.25  # across scripts, a word on each side unlike the other: another person
 KINSHIP = 0.55  # ... unlike: less than this share of consonant skeleton in common
 PLACE_CONFLICT = 0.15
-OPPOSITE_CONFLICT = 0.20  # "North X" vs "South X": one word each side, opposites
+OPPOSITE_CONFLICT = 0.35  # "North X" vs "South X": one word each side, opposites
 FORM_DIFFERS = 0.03
 JURISDICTION_CONFLICT = 0.65
 INITIALS = 0.85  # "A.D." against "Anton Daniel"
 ACRONYM = 0.88  # a one-word name equal to the initials of the other
 DISTINCT_WORDS = 0.15  # per pair of listed words aligned as alike, not spellings of each other
-ENDING_PENALTY = 0.2  # per word aligned with the same word of another gender or number ending
+ENDING_PENALTY = 0.35  # per word aligned with the same word of another gender or number ending
 GENERIC_FORMS = frozenset({"ltd", "corp", "inc", "company", "llc", "plc"})  # used everywhere, for any family
 GENERIC_ONLY = 0.8  # the most a query of one or two generic words can score
 PARTIAL_FLOOR = 0.86  # a partial query's score is at least this plus 0.14 x its plain score
@@ -392,11 +393,6 @@ class Index:
                 unfound.add(term)
         if unfound and q.script not in CROSS_SCRIPTS:
             terms += self._repairs(toks, unfound, weights)
-            if q.script in CROSS_SCRIPTS:
-                for sk in skeletons(term):
-                    if len(sk) >= 2 and "~" + sk in self.postings:
-                        terms.append((w, self.postings["~" + sk]))
-                        break
         for term in joined:
             if term in self.postings:
                 terms.append((self.weight(term), self.postings[term]))
@@ -659,7 +655,7 @@ def _align(
             s = token_sim(t, u)
             if s < 1.0 and (t in wq or u in wc):
                 s = max(s, token_sim(wq.get(t, t), wc.get(u, u)))
-            if cross and s < 0.95:
+            if cross and s < 0.95 and not (is_roman(t) and is_roman(u)):
                 if cross == "hangul words" or not one_syllable(t if side_q else u):  # a whole word
                     s = max(s, skeleton_sim(t, u), syllable_sim(t, u))
                 else:  # a Hangul or Burmese syllable: its vowels are written
@@ -788,6 +784,9 @@ def score(
             value = max(value, THRESHOLD + 0.1 * base)
             notes.append(f"the whole listed name is in the query: {value:.2f}")
     for one, many, side, other in ((qt, ct, "listed", c), (ct, qt, "query", q)):
+        if len(one) == 2 and sum(t in PLACES and t in many for t in one) == 1:  # "SMIC Beijing"
+            place = next(t for t in one if t in PLACES)
+            one, many = tuple(t for t in one if t != place), tuple(t for t in many if t != place)
         word_df = df(one[0]) if df is not None else 0
         short = len(one) == 1 and len(many) >= 2 and 3 <= len(one[0]) <= 8 and one[0].isalpha()
         personal = word_df > 5 and getattr(df, "__self__", None) is not None and df.__self__.personal(one[0])
@@ -826,7 +825,12 @@ def score(
                 + f"): -{DISTINCT_WORDS * len(real):.2f}"
             )
     # across scripts a final vowel is the reader's (Hangul writes no silent e: 주드 Jude, 나딘 Nadine)
-    endings = [] if cross else [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
+    # an organisation's word has no gender ("Impuls"/"Impulse")
+    endings = (
+        []
+        if cross or type in ("organization", "vessel")
+        else [(qt[i], ct[j]) for i, j, s in pairs if is_ending(qt[i], ct[j])]
+    )
     if endings:
         value -= ENDING_PENALTY * len(endings)
         notes.append(
@@ -965,10 +969,12 @@ def acronyms_as_written(n: Name) -> frozenset[str]:
     if n.script != "latin":
         return frozenset()
     text = "".join(ch for ch in unicodedata.normalize("NFKD", n.original.lower()) if not unicodedata.combining(ch))
-    words = _WORD.findall(text.replace("'", "").replace("\u2019", ""))
+    text = text.replace("'", "").replace("\u2019", "")
+    words = _WORD.findall(text)
     token_of = dict(zip(n.written, n.tokens))
+    bare = [w for w in words if token_of.get(w) not in PLACES]  # "... International (Beijing) Corporation" SMIC
     out: set[str] = set()
-    for ws in (words, [w for w in words if w not in _LINKS]):
+    for ws in (words, [w for w in words if w not in _LINKS], bare, [w for w in bare if w not in _LINKS]):
         if len(ws) < 2:
             continue
         out.add("".join(w[0] for w in ws))

@@ -44,6 +44,8 @@ TYPES = ("person", "organization", "vessel")
 
 # Chinese words common in company names, translated before the rest is read as pinyin.
 CHINESE_WORDS = {
+    "市场": " market ",
+    "市": " ",  # "深圳市" Shenzhen City: the Latin name writes the city alone
     "集团": " group ",
     "公司": " company ",
     "技术": " technology ",
@@ -376,7 +378,10 @@ _SAFE_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "m
 _EZAFE = re.compile(r"(?<=[A-Za-z]{3})-[eE](?=\s)")
 _DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![\w]))?")
 _HYPHEN_INITIALS = re.compile(r"(?<![\w.])([^\W\d_])\.\s?-\s?([^\W\d_])\.")
+_PERSON_WORDS = frozenset({"muhammad"})  # abbreviations a person's name holds
 ABBREVIATIONS = {
+    "computational": "computing",  # 计算 in a translated name
+    "computation": "computing",
     "technologies": "technology",
     "tech": "technology",
     "techn": "technology",
@@ -789,7 +794,8 @@ def _normalize(
     raw = [p[:MAX_TOKEN] for t in raw for p in (_ALNUM.findall(t) if _MIXED.match(t) else (t,))]
     if type != "person" and any(len(t) >= 8 and _GLUED_FORM.match(t) for t in raw):
         raw = [p for t in raw for p in _unglue(t)]
-    raw = _strip_prefixes(raw, type, stripped)
+    if script != "abjad":  # a consonant spelling is no title: عمر Omar reads "mr"
+        raw = _strip_prefixes(raw, type, stripped)
     written = [w for w in raw if w not in STOP and not w.isdigit() and w not in ("and", "und", "et")]
     if type != "person":
         raw = [_legal_word(t) if k < 4 or k >= len(raw) - 4 else t for k, t in enumerate(raw)]
@@ -810,7 +816,7 @@ def _normalize(
         if type != "person" and tok not in ENGLISH_WORDS:
             tok = _russian(tok) or tok
         full = ABBREVIATIONS.get(tok, tok)
-        if type != "person" or full not in GENERIC:  # a person's "Mach" is no machinery
+        if type != "person" or full in _PERSON_WORDS:  # a person's "Mach" is no machinery; "Md." is Muhammad
             tok = full
         if tok not in ENGLISH_WORDS and type != "person":
             tok = generic.get(tok, tok)
@@ -970,7 +976,9 @@ def _name_like(text: str) -> bool:
 def _number(tok: str, i: int, raw: list[str], type: str | None, words: dict[str, str], script: str) -> str | None:
     if tok.isdigit():
         return str(int(tok)) if len(tok) < 12 else tok
-    if tok in words:
+    if tok in words and (type != "person" or i == len(raw) - 1 or tok.endswith(("st", "nd", "rd", "th"))):
+        # in a person's name an ordinal, or a generation at the end ("Santos Three"): "ten" inside
+        # is a particle ("Ineke ten Cate")
         return words[tok]
     m = _ORDINAL.match(tok)
     if m:
@@ -1042,6 +1050,7 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
         else:
             out.append(raw[i])
             i += 1
+    out = _strip_misspelt_long_form(out, forms, stripped)
     while len(out) > 1 and len(out[-1]) >= 6 and out[-1].isalpha():
         fuzzy = _fuzzy_form(out[-1])
         if fuzzy is None:
@@ -1058,6 +1067,37 @@ _START_FORMS = {"pt", "ooo", "zao", "oao", "pao", "ao", "tov", "ojsc", "cjsc", "
 _ANYWHERE_FORMS = {"ltd", "llc", "inc", "plc", "jsc", "bhd", "sdn", "fze", "fzco", "ojsc", "cjsc", "pjsc"}
 _FUZZY_FORMS = {"limited": "ltd", "company": "company", "corporation": "corp", "incorporated": "inc", "liability": "-"}
 _NOT_FUZZY = {"cooperation", "corporate", "compass", "complex", "compact", "limiter", "liberty", "comply", "compuware"}
+
+
+@lru_cache(maxsize=1)
+def _long_forms_by_initials() -> dict[str, list[tuple[str, names_data.Form]]]:
+    """Legal forms of several words and 12 letters or more, by the initials of their words."""
+    out: dict[str, list[tuple[str, names_data.Form]]] = {}
+    for alias, form in names_data.legal_forms().items():
+        if " " in alias and len(alias) >= 12:
+            out.setdefault("".join(w[0] for w in alias.split()), []).append((alias, form))
+    return out
+
+
+def _strip_misspelt_long_form(out: list[str], forms: dict[str, names_data.Form], stripped: list[str]) -> list[str]:
+    """A long legal form of several words at the end of a name, misspelt ("SPLOKA Z OGRANICZONA
+    ODPOOWIEDZIALNOSCIA"): the same initials, and at most one edit per ten letters."""
+    from rapidfuzz.distance import OSA
+
+    table = _long_forms_by_initials()
+    for k in range(min(_LONGEST_FORM, len(out) - 1), 1, -1):
+        tail = out[-k:]
+        candidates = table.get("".join(w[0] for w in tail))
+        if not candidates:
+            continue
+        text = " ".join(tail)
+        for alias, form in candidates:
+            budget = len(alias) // 10
+            if abs(len(alias) - len(text)) <= budget and OSA.distance(text, alias, score_cutoff=budget) <= budget:
+                forms[form.key] = form
+                stripped.append(f"legal form {text!r} (misspelt)")
+                return out[:-k]
+    return out
 
 
 def _fuzzy_form(tok: str) -> names_data.Form | None:

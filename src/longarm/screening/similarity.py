@@ -113,6 +113,7 @@ def _per_edit(n: int) -> float:
 
 
 _VOWEL_SET = set("aeiouy")
+_ROMAN = re.compile(r"^(?=[xvi]{2})x{0,3}(ix|iv|v?i{0,3})$")
 # Words of one kind that differ in meaning, not in spelling: never a typo of each other.
 OPPOSITES = frozenset(
     (
@@ -120,6 +121,11 @@ OPPOSITES = frozenset(
         "upper lower inner outer red blue green black white yellow first second third new old"
     ).split()
 )
+
+
+def is_roman(token: str) -> bool:
+    """A Roman numeral of two letters or more up to 39 (a regnal number: VIII, XIV)."""
+    return bool(_ROMAN.match(token))
 
 
 def abbreviates(a: str, b: str) -> bool:
@@ -176,6 +182,8 @@ def token_sim(a: str, b: str) -> float:
         return INITIAL if a[0] == b[0] else 0.0
     if a in OPPOSITES and b in OPPOSITES:
         return 0.0  # "Far Eastern" is not "Far Western", "SMIC Northern" not "SMIC Southern"
+    if is_roman(a) and is_roman(b):
+        return 0.0  # two regnal numbers (a person's, kept as written): Henry VIII is not Henry VII
     if "x" in a or "x" in b:
         xa, xb = a.replace("x", "ks"), b.replace("x", "ks")  # "Alexei" / "Aleksey"
         if xa == xb:
@@ -211,12 +219,28 @@ def token_sim(a: str, b: str) -> float:
     return sim
 
 
-_DIGRAPHS = [("dj", "j"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"), ("sh", "s"), ("ph", "f"), ("ts", "s"), ("ch", "k")]
+_DIGRAPHS = [
+    ("dj", "j"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("sh", "s"),
+    ("ph", "f"),
+    ("ts", "s"),
+    ("ch", "k"),
+]
 _CLASSES = str.maketrans("pfvbcqzgdlx", "bbbbkksktrk")
 _VOWELS = re.compile(r"[aeiouyw']")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SOFT_G = re.compile(r"g(?=[eiy])")
 _SILENT_R = re.compile(r"(?<=[aeiou])r(?=[^aeiouy]|$)")
+
+
+def _vowelled(token: str) -> bool:
+    """A word written with its vowels (a Latin name), not a consonant spelling, whose first letter
+    may be the vowel an initial alef carries ("elyzr" Eliezer)."""
+    return any(v in token[1:] for v in "aeiou")
 
 
 @lru_cache(maxsize=200_000)
@@ -231,12 +255,13 @@ def skeletons(token: str) -> tuple[str, ...]:
         starts.append(token[2:])  # an article, or the first syllable ("Eliezer", "Aloni")
     elif len(token) > 2 and token[0] == "l" and token[1] not in "aeiouy":
         starts.append(token[1:])
-    vowelled = any(v in token for v in "aeiou")
+    vowelled = _vowelled(token)
     if vowelled:  # Latin spellings of one sound: ch as sh or h, c before e/i as s, j as y or zh
         for rewrite in _REWRITES:  # each reading combined with the others ("George": soft g, silent r)
             starts += [alt for t in starts for alt in rewrite(t) if alt != t][: _MAX_READINGS - len(starts)]
     out: list[str] = []
-    for t in starts:
+    least = 0
+    for n, t in enumerate(starts):
         if t[:1] == "w":
             t = "b" + t[1:]  # an initial w/v (Hebrew vav) is a consonant
         if vowelled:  # digraphs as written, before the vowels go (a consonant spelling has none)
@@ -247,10 +272,12 @@ def skeletons(token: str) -> tuple[str, ...]:
         # ("joji" j-j, as George reads without its r), a reading that only adds consonants
         twice = _VOWELS.sub("", re.sub(r"(.)\1+", r"\1", t)).rstrip("h")
         t = re.sub(r"(.)\1+", r"\1", twice)
+        if n == 0:
+            least = (len(t) + 1) // 2
         for k in (t, twice) if twice != t and len(t) == 1 else (t,):
-            out.append(k)
-            if "h" in k and vowelled:
-                out.append(re.sub(r"(.)\1+", r"\1", k.replace("h", "")))
+            for r in (k, re.sub(r"(.)\1+", r"\1", k.replace("h", ""))) if "h" in k and vowelled else (k,):
+                if n == 0 or len(r) >= least:  # not a reading that lost most consonants ("gimjeongeun" m-n)
+                    out.append(r)
     return tuple(dict.fromkeys(out))
 
 
@@ -280,6 +307,11 @@ def _silent(t: str) -> list[str]:
     return out
 
 
+def _silent_end(t: str) -> list[str]:
+    # a final consonant French does not sound (Louis, Dubois, Barrault, Jolliet)
+    return [t[:-1]] if len(t) >= 4 and t[-1] in "stxdz" and t[-2] in "aeiouy" else []
+
+
 def _th(t: str) -> list[str]:
     return [t.replace("th", "s")] if "th" in t else []  # English th as Korean and Japanese write it (Seth, Worth)
 
@@ -288,7 +320,7 @@ def _silent_r(t: str) -> list[str]:
     return [_SILENT_R.sub("", t)]  # an r not sounded (Korean and Japanese drop it)
 
 
-_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r, _silent, _th)
+_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r, _silent, _th, _silent_end)
 _MAX_READINGS = 24
 
 
@@ -340,9 +372,9 @@ def _matres_agree(a: str, b: str) -> bool:
     """Hebrew and Arabic write long vowels and diphthongs with y and w (Husayn "hsyn", Mahmoud
     "mhmwd"): a written y or w needs a vowel for it in the Latin name, and a Latin diphthong (ei,
     ay, ou, oo) needs its letter in the consonant spelling. "hsyn" is not Hassan."""
-    if any(v in a for v in "aeiou"):
+    if _vowelled(a):
         a, b = b, a
-    if any(v in a for v in "aeiou") or not any(v in b for v in "aeiou"):
+    if _vowelled(a) or not _vowelled(b):
         return True  # not a consonant spelling against a vowelled one
     inner = a[1:]
     if "y" in inner and not any(v in b for v in "iey"):
