@@ -13,6 +13,7 @@ from typing import Any
 
 from longarm import destinations, params
 from longarm.model import Condition, LicenseException
+from longarm.rules.classification import z_both_levels
 from longarm.rules.licensing import Requirement, hq_entity
 from longarm.rules.logic import Tri, all_of, any_of
 from longarm.rules.registry import rule
@@ -103,6 +104,11 @@ def _overcomes(case: Case, r: Requirement, overcomes: list[str], restriction: di
     return None if inside is None else not inside
 
 
+def _part_744_746(r: Requirement) -> bool:
+    """A requirement under part 744 or 746 (the 740.8(b) restriction), not the Country Chart or part 742."""
+    return any(c.strip().startswith(("15 CFR 744", "15 CFR 746")) for c in r.step.citation.split(";"))
+
+
 def _other_requirements(
     case: Case,
     draft: _Draft,
@@ -117,7 +123,7 @@ def _other_requirements(
         draft.refused = "it does not overcome " + "; ".join(
             f"{r.step.citation} ({r.reason}{', headquarters requirement' if r.kind == 'hq' else ''})" for r in known
         )
-        if restriction is not None and any(r.kind != "rs" for r in known):
+        if restriction is not None and any(_part_744_746(r) for r in known):
             draft.refused += f" ({restriction['citation']}: {restriction['text']})"
         return
     unknown = [r for r, ok in can if (r.step.value is None and ok is not True) or (r.step.value and ok is None)]
@@ -193,15 +199,18 @@ def _nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
             continue
         seen.add(r["name"])
         draft = _Draft(r["name"], r["citation"], r["text"], [], [])
-        if case.level not in entry["levels"]:
+        levels = _levels(case)
+        if not levels or not levels <= set(entry["levels"]):
             draft.refused = f"{case.eccn} is not eligible: {entry['eligible']}"
-        elif case.level == "a":
+        elif "a" in levels:
             dc = _datacenter(case)
+            # a datacenter item is excluded only at the .a level: for a .z item that may be either level,
+            # a datacenter item turns on which paragraph describes it
             draft.condition(
                 "the item is not designed or marketed for use in a datacenter (740.8(a) excludes datacenter "
                 "items meeting the parameters of 3A090.a)",
-                None if dc is None else not dc,
-                DATACENTER_Q,
+                None if dc is None else not dc if levels == {"a"} else True if not dc else None,
+                DATACENTER_Q if dc is None or levels == {"a"} else LEVEL_Q.format(eccn=case.eccn),
             )
         if v is None:
             draft.condition(
@@ -233,6 +242,20 @@ def _nac_aca(case: Case, reqs: list[Requirement]) -> list[_Draft]:
     return out
 
 
+LEVEL_Q = (
+    "Which paragraph of {eccn} describes the item: one meeting or exceeding the parameters of 3A090.a, or of "
+    "3A090.b? (item.eccn)"
+)
+
+
+def _levels(case: Case) -> set[str]:
+    """The advanced-computing levels the item may be at: its own, or both for a .z ECCN given at a paragraph
+    that holds a .a and a .b level (eligible only where the exception covers both)."""
+    if case.level is not None:
+        return {case.level}
+    return {"a", "b"} if z_both_levels(case.eccn) else set()
+
+
 def _ai_diffusion_off(case: Case) -> str | None:
     """Why the AI Diffusion exceptions are not applied (enforced posture), or None."""
     enf = params.in_force("licensing", "enforcement", case.on)
@@ -253,7 +276,11 @@ def _ai_exception(case: Case, key: str, reqs: list[Requirement]) -> _Draft | Non
         draft.refused = off
     elif activity not in entry.get("activities", (activity,)):
         draft.refused = f"it authorizes only {' and '.join(entry['activities'])}, not this {case.tx.activity}"
-    elif case.level not in elig["levels"] or ("types" in elig and case.tx.item.type not in elig["types"]):
+    elif (
+        not _levels(case)
+        or not _levels(case) <= set(elig["levels"])
+        or ("types" in elig and case.tx.item.type not in elig["types"])
+    ):
         draft.refused = f"{case.eccn} ({case.tx.item.type}) is not an eligible item"
     elif elig.get("designer_condition") and case.level == "a" and case.tx.item.type == "ic":
         draft.condition(

@@ -86,7 +86,7 @@ def _listed_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
     eccn = case.eccn.upper()
     listed = [e.upper() for e in scope.get("eccns", scope.get("except", []))]
     if eccn in ("UNCLASSIFIED", "UNDETERMINED"):
-        return False, f"item ECCN {case.eccn} is outside the ECCNs named"
+        return None, f"the item's ECCN is not known ({case.eccn}), so whether it is named is unknown (item.eccn)"
     hit = next((e for e in listed if eccn.startswith(e)), None)
     below = [e for e in listed if e.startswith(eccn + ".")]
     if "category" in scope:
@@ -105,6 +105,13 @@ def _listed_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
     if below:
         return None, f"item ECCN {case.eccn}: whether it is one of the paragraphs named ({', '.join(below)}) is unknown"
     return False, f"item ECCN {case.eccn} is not among {', '.join(scope['eccns'])}"
+
+
+def _eccn_question(case: Case, citation: str) -> str:
+    """The question that settles an item scope left open by the ECCN."""
+    if case.eccn.upper() in ("UNCLASSIFIED", "UNDETERMINED"):
+        return f"What is the item's ECCN? {citation} turns on it. (item.eccn)"
+    return f"Which paragraph of {case.eccn} describes the item? {citation} turns on it. (item.eccn)"
 
 
 def _us_origin_ic(case: Case, content: dict[str, Any]) -> tuple[Tri, str]:
@@ -140,7 +147,7 @@ def _no_de_minimis(case: Case, key: str) -> Step | None:
     item_v, item_t = _listed_scope(case, p["item_scope"])
     if item_v is False:
         return Step(False, citation, f"no de minimis level ({name}): item scope not met ({item_t})")
-    reach_v, reach_t = _reach(case, p["reach"])
+    reach_v, reach_t, reach_field = _reach(case, p["reach"])
     if reach_v is False:
         return Step(False, citation, f"no de minimis level ({name}): reach not met ({reach_t})")
     content_v, content_t = _us_origin_ic(case, p["content"])
@@ -153,9 +160,9 @@ def _no_de_minimis(case: Case, key: str) -> Step | None:
     if value is None:
         cats = ", ".join(p["content"]["us_origin_ic_categories"])
         question = (
-            f"Which paragraph of {case.eccn} describes the item? (item.eccn)"
+            _eccn_question(case, citation)
             if item_v is None
-            else f"Facts for {citation[7:]}: {reach_t} (end_uses)"
+            else f"Facts for {citation[7:]}: {reach_t} ({reach_field})"
             if reach_v is None
             else CONTENT_QUESTION.format(cats=cats, paragraph=citation[7:])
             if content_v is None
@@ -219,7 +226,10 @@ def _item_scope(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
     if "eccns" in scope:
         listed = [e.upper() for e in scope["eccns"]]
         if eccn in ("UNCLASSIFIED", "UNDETERMINED"):
-            return False, f"item ECCN {case.eccn} is outside {', '.join(scope['eccns'])}"
+            return None, (
+                f"the item's ECCN is not known ({case.eccn}), so whether it is in {', '.join(scope['eccns'])} "
+                "is unknown (item.eccn)"
+            )
         met = any(eccn.startswith(e) for e in listed)
         if met and scope.get("except"):
             # "3B001 (except 3B001.a.4, c, ...)": an excepted paragraph is out; a bare ECCN whose excepted
@@ -267,9 +277,12 @@ def _party_hq(case: Case, scope: dict[str, Any]) -> tuple[Tri, str]:
     )
 
 
-def _reach(case: Case, reach: dict[str, Any]) -> tuple[Tri, str]:
+def _reach(case: Case, reach: dict[str, Any]) -> tuple[Tri, str, str | None]:
+    """Whether the transaction is within a rule's reach, in words, and the input field of the first
+    prong that is unknown (None when none is)."""
     parts: list[Tri] = []
     words = []
+    unknown: list[str] = []
     v: Tri
     if "footnote" in reach:
         n = reach["footnote"]
@@ -282,17 +295,24 @@ def _reach(case: Case, reach: dict[str, Any]) -> tuple[Tri, str]:
         v = None if uses is None else reach["end_use"] in uses
         local.append(v)
         words.append(f"end use {reach['end_use']}: {show(v)}")
+        if v is None:
+            unknown.append("end_uses")
     if "destinations" in reach:
         v = destinations.in_scope(case.destination, reach["destinations"], case.on)
         local.append(v)
         words.append(f"destination {case.destination} in {destinations.describe(reach['destinations'])}: {show(v)}")
+        if v is None:
+            unknown.append("to_country")
     if local:
         parts.append(all_of(local))
     if "hq" in reach:
         v, text = _party_hq(case, reach["hq"])
         parts.append(v)
         words.append(text)
-    return any_of(parts), "; ".join(words)
+        if v is None:
+            unknown.append("parties[].headquarters_country")
+    value = any_of(parts)
+    return value, "; ".join(words), unknown[0] if value is None and unknown else None
 
 
 def fdp(case: Case, key: str) -> Step | None:
@@ -303,7 +323,7 @@ def fdp(case: Case, key: str) -> Step | None:
     item_v, item_t = _item_scope(case, p["item_scope"])
     if item_v is False:
         return Step(False, f"15 CFR {p['paragraph']}", f"{p['name']}: item scope not met ({item_t})")
-    reach_v, reach_t = _reach(case, p["reach"])
+    reach_v, reach_t, reach_field = _reach(case, p["reach"])
     if reach_v is False:
         return Step(False, f"15 CFR {p['paragraph']}", f"{p['name']}: reach not met ({reach_t})")
     prod_v, prod_t = _product_scope(case, p["inputs"], p.get("plant_inputs"))
@@ -311,7 +331,11 @@ def fdp(case: Case, key: str) -> Step | None:
     question = None
     if value is None:
         question = (
-            FDP_QUESTION if prod_v is None else f"Facts for {p['paragraph']}: {reach_t if reach_v is None else item_t}"
+            FDP_QUESTION
+            if prod_v is None
+            else f"Facts for {p['paragraph']}: {reach_t} ({reach_field})"
+            if reach_v is None
+            else _eccn_question(case, f"15 CFR {p['paragraph']}")
         )
     return Step(
         value,

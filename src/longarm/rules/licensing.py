@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from longarm import catalog, destinations, params
+from longarm import catalog, destinations, listing_dates, params
 from longarm.rules.classification import z_both_levels
 from longarm.rules.logic import Tri, all_of, any_of, show
 from longarm.rules.registry import rule
@@ -359,8 +359,8 @@ def rs_sme(case: Case) -> Requirement | None:
     entry = case.in_force(FILE, "rs_sme")
     if entry is None:
         return _not_needed(
-            "15 CFR 742.6(a)(6)(i)",
-            f"no semiconductor-manufacturing RS requirement is encoded for {case.on}",
+            "15 CFR 742.6(a)(6)",
+            f"no RS requirement for semiconductor manufacturing items was in force on {case.on} (from 2022-10-07)",
             "RS",
             "rs",
         )
@@ -587,10 +587,13 @@ def _end_use_control(case: Case, key: str, use: str) -> Requirement | None:
     if items != "all" and not any(case.eccn.upper().startswith(i) for i in items):
         return _not_needed(entry["citation"], f"{use} end-use control does not reach {case.eccn}", "end use", "end_use")
     excluded = entry.get("excluded_footnote")
+    # the exclusion removes a requirement, so it needs a footnote known to be in force (one applied only
+    # because its date is uncertain keeps both requirements)
     if excluded and any(
         h.list == "Entity List"
         and excluded["footnote"] in h.footnotes
         and h.party in ("end_user", "ultimate_consignee")
+        and listing_dates.footnote(excluded["footnote"], h.federal_register, case.on).state is True
         for h in case.hits
     ):
         return _not_needed(
