@@ -218,7 +218,12 @@ def report(o: dict[str, Any]) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--split", choices=["dev", "heldout"], default="heldout")
+    p.add_argument(
+        "--split",
+        choices=["dev", "heldout", "heldout-b"],
+        default="heldout",
+        help="heldout-b: the fresh held-out sample, for one check of a frozen matcher (eval/METHOD.md)",
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--no-screen", action="store_true", help="skip the screen-level check")
     p.add_argument(

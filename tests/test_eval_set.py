@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -75,3 +76,43 @@ def test_the_build_is_byte_identical(build, tmp_path: Path) -> None:  # type: ig
         rebuilt = hashlib.sha256((tmp_path / f"{split}.csv").read_bytes()).hexdigest()
         committed = hashlib.sha256((EVAL / f"{split}.csv").read_bytes()).hexdigest()
         assert rebuilt == committed, f"{split}.csv differs from a rebuild: run python bench/eval/build.py"
+
+
+@pytest.fixture(scope="module")
+def heldout_b(build):  # type: ignore[no-untyped-def]
+    return build.read_split(EVAL / "heldout-b.csv")
+
+
+def test_heldout_b_is_rebuilt_byte_for_byte(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "heldout-b.csv"
+    build.write_split(build.Builder(build.PAIRS_SEED_B).build(), "heldout", out)
+    rebuilt = hashlib.sha256(out.read_bytes()).hexdigest()
+    committed = hashlib.sha256((EVAL / "heldout-b.csv").read_bytes()).hexdigest()
+    assert rebuilt == committed, "heldout-b.csv differs from a rebuild: see bench/eval/METHOD.md"
+
+
+def test_heldout_b_holds_only_heldout_entities(build, splits, heldout_b) -> None:  # type: ignore[no-untyped-def]
+    assert len(heldout_b) >= 3000 and list(heldout_b[0]) == build.FIELDS
+    mine = build.entities(heldout_b)
+    assert not mine & build.entities(splits["dev"])
+    assert all(build.split_of(e) == "heldout" for e in mine)
+    dev_pairs = {(r["name1"], r["name2"]) for r in splits["dev"]}
+    assert not [r["id"] for r in heldout_b if (r["name1"], r["name2"]) in dev_pairs]
+
+
+def test_heldout_b_is_a_new_sample_of_every_class(build, splits, heldout_b) -> None:  # type: ignore[no-untyped-def]
+    seen = defaultdict(set)
+    for r in heldout_b:
+        seen[r["class"]].add(r["label"])
+    assert all(seen[c] == {"0", "1"} for c in build.CLASSES)
+    old = {(r["name1"], r["name2"], r["label"]) for r in splits["heldout"]}
+    repeated = sum((r["name1"], r["name2"], r["label"]) in old for r in heldout_b)
+    assert repeated < len(heldout_b) / 3  # only the generators without randomness repeat
+    assert build.resample_table(heldout_b, splits["heldout"]) in (EVAL / "METHOD.md").read_text("utf-8")
+
+
+def test_a_pairs_seed_never_rewrites_the_two_splits() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EVAL / "build.py"), "--pairs-seed", "7"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2 and "--out-heldout" in done.stderr

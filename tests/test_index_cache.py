@@ -105,3 +105,13 @@ def test_country_codes_are_the_ones_pycountry_lists():
         country_code("XX")
     with pytest.raises(ValueError, match="'CHN' is not an ISO 3166-1 alpha-2 country code"):
         country_code("CHN")
+
+
+def test_two_edit_table_restored_from_the_cache_is_the_built_one(small_list, tmp_path, monkeypatch):
+    monkeypatch.setenv("LONGARM_CACHE", str(tmp_path))
+    built = match.load_index(small_list)
+    near = built._two_edits("huaewii")  # built, then written packed
+    assert near == ("huawei",) and list(tmp_path.glob("*.deletes2.marshal"))
+    restored = match.load_index(small_list)
+    assert restored._two_edits("huaewii") == near and isinstance(restored.deletes2, match._Deletes)
+    assert restored.screen("Huaewii Technologies") == match.Index(small_list).screen("Huaewii Technologies")

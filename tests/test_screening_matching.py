@@ -213,3 +213,47 @@ def test_a_number_word_in_a_persons_name_is_a_word() -> None:
 
     assert not names("Ineke ten Cate", "person")[0].numbers  # a particle, not 10
     assert names("Star Ten", "vessel")[0].numbers == frozenset({"10"})
+
+
+@pytest.mark.parametrize(
+    "query,type,listed",
+    [
+        ("ROSHAN TRDANIGCOMPANY", "organization", "ROSHAN TRADING COMPANY"),  # two letters swapped twice
+        ("ZAO NPF DLOANT", None, "ZAO NPF DOLOMANT"),  # two letters dropped
+        ("EGNIA-FILM CO, LTD", "organization", "SERNIA-FILM CO, LTD"),  # the first letter lost, one changed
+        ("METALLOTORGOVYA KOMPANIYA KTTASO", "organization", "METALLOTORGOVAYA KOMPANIYA KRASO"),
+    ],
+)
+def test_a_word_two_edits_from_the_listed_one_is_a_candidate(query: str, type: str | None, listed: str) -> None:
+    assert any(m.matched_name == listed for m in screen(query, type=type))
+
+
+def test_no_two_edit_candidates_between_consonant_skeletons() -> None:
+    # "mstfa" is two letters from "mostafa", but a skeleton two edits away is too loose a key:
+    # Mustafa al-Asad is neither Mostafa Zahedi nor Mostafa Sadeghi
+    assert not any("Mostafa" in m.matched_name for m in screen("مصطفى الأسد"))
+
+
+@pytest.mark.parametrize(
+    "query,type,listed",
+    [
+        # the listed name whole inside a query that says much more
+        (
+            "SOMIC ENGINEERING AND MANAGEMENT COMPANY Hong Kong Representative Office",
+            "organization",
+            "SOMIC ENGINEERING AND MANAGEMENT CO",
+        ),
+        ("Kim H.W.", "person", "KIM, Hyon Wu"),  # given names as initials
+        ("Elec. Network Incorporated", None, "Electronic Network Inc."),  # an abbreviation of another word
+        ("CENTRO DE INVESTI GACIONEC DEL OETROLEO S.A.", "organization", "CENTRO DE INVESTIGACIONES DEL PETROLEO S.A."),
+        ("GLAVNOYE UPRAVLENIE GLUBOKOVODNYKH ISSLEDOVANII", "organization", "GUGI"),  # the listed acronym
+    ],
+)
+def test_candidates_that_share_too_little_weight_with_the_query(query: str, type: str | None, listed: str) -> None:
+    assert any(m.matched_name == listed for m in screen(query, type=type))
+
+
+def test_three_letter_initials_are_not_looked_up_as_listed_acronyms() -> None:
+    # "RAM JSC" and "OOO OMG" are listed; a person's initials say nothing of them
+    assert not any(m.matched_name in ("RAM JSC", "OOO OMG") for m in screen("ROLANDO AMANDO MADRID"))
+    assert not any(m.matched_name == "OOO OMG" for m in screen("Octabio Merida Gonzalez"))

@@ -3,6 +3,8 @@
     python bench/eval/build.py             # regenerate both splits (byte-identical on every run)
     python bench/eval/build.py --extract   # first refresh bench/eval/sources/ from ../shared/data/names
     python bench/eval/build.py --out DIR   # write the splits somewhere else (the determinism test)
+    python bench/eval/build.py --pairs-seed 20261130 --out-heldout bench/eval/heldout-b.csv
+                                           # a fresh sample of held-out pairs (same entities, new pairs)
 
 Inputs: the bundled list (src/longarm/data/ecfr/screening-list.json) and bench/eval/sources/
 (seeded samples of the Wikidata transliteration pairs, the rigour reference files, and small
@@ -32,11 +34,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 SEED = 20261129
+PAIRS_SEED_B = 20261130  # heldout-b.csv: the same held-out entities, pairs drawn afresh (METHOD.md)
 DEV_SHARE = 40  # per cent of entities in dev.csv
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SOURCES = HERE / "sources"
 LIST_FILE = ROOT / "src" / "longarm" / "data" / "ecfr" / "screening-list.json"
+COMPOSED = re.compile(r"(AR|RU|SW)\d+$")  # keys of composed persons (a draw number, not a person)
 FIELDS = ["id", "name1", "name2", "type", "label", "class", "how", "entity1", "entity2", "list_entry"]
 CLASSES = [
     "cross_script",
@@ -82,12 +86,13 @@ def content(s: str) -> frozenset[str]:
     return frozenset(t for t in tokens(s) if t not in WEAK)
 
 
-def stable(*parts: object) -> int:
-    return int(hashlib.sha256(":".join(map(str, (SEED, *parts))).encode()).hexdigest()[:12], 16)
+def stable(*parts: object, seed: int = SEED) -> int:
+    return int(hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).hexdigest()[:12], 16)
 
 
 def split_of(entity: str) -> str:
-    return "dev" if stable("split", entity) % 100 < DEV_SHARE else "heldout"
+    """The entity split always hangs on SEED, whatever seed draws the pairs."""
+    return "dev" if stable("split", entity, seed=SEED) % 100 < DEV_SHARE else "heldout"
 
 
 def lev(a: str, b: str) -> int:
@@ -500,8 +505,13 @@ JURISDICTION_FORMS = {
 
 
 class Builder:
-    def __init__(self) -> None:
-        self.rng = random.Random(SEED)
+    """Makes the pairs. `pairs_seed` drives every random choice except the entity split (which
+    base names are picked, typos, look-alikes, composed names, negative partners): another seed
+    gives a fresh sample of pairs over the same held-out entities."""
+
+    def __init__(self, pairs_seed: int = SEED) -> None:
+        self.seed = pairs_seed
+        self.rng = random.Random(pairs_seed)
         self.L = ListData()
         self.rows: list[dict[str, str]] = []
         self.dropped: dict[str, int] = defaultdict(int)
@@ -514,6 +524,9 @@ class Builder:
         stop = yaml.safe_load((SOURCES / "rigour" / "stopwords.yml").read_text("utf-8"))
         self.titles = [p for p in stop["PERSON_NAME_PREFIXES"] if re.fullmatch(r"[A-Za-z]+\.?", p)][:60]
         self.splitters = stop["NAME_SPLIT_PHRASES"]
+
+    def stable(self, *parts: object) -> int:
+        return stable(*parts, seed=self.seed)
 
     def add(self, n1: str, n2: str, typ: str, label: int, cls: str, how: str, e1: str, e2: str) -> None:
         if not n1.strip() or not n2.strip() or n1 == n2 and label == 1 and cls != "cross_script":
@@ -544,7 +557,7 @@ class Builder:
             for n in names:
                 if pred(i, n):
                     cands.append((i, n))
-        r = random.Random(stable("pool", tag))
+        r = random.Random(self.stable("pool", tag))
         r.shuffle(cands)
         out = []
         for i, n in cands:
@@ -568,13 +581,13 @@ class Builder:
     def list_aliases(self) -> None:
         per: dict[str, list[tuple[str, str, int, str]]] = defaultdict(list)
         order = list(range(len(self.L.names)))
-        random.Random(stable("aliases")).shuffle(order)
+        random.Random(self.stable("aliases")).shuffle(order)
         for i in order:
             names = self.L.names[i]
             if len(names) < 2:
                 continue
             a, b = names[1], names[0]
-            if len(names) > 2 and stable("pick", i) % 2:
+            if len(names) > 2 and self.stable("pick", i) % 2:
                 a, b = names[2], names[1]
             ta, tb = tokens(a), tokens(b)
             ca, cb = content(a), content(b)
@@ -626,7 +639,7 @@ class Builder:
                     }
                 )
                 if partners:
-                    j = partners[stable("wdneg", lang, k) % len(partners)]
+                    j = partners[self.stable("wdneg", lang, k) % len(partners)]
                     self.add(
                         other,
                         rows[j][1],
@@ -663,7 +676,7 @@ class Builder:
                 variants = [f"{parts[-1].upper()}, {' '.join(parts[:-1])}", " ".join(reversed(parts))]
                 if lang == "zh" and len(parts) == 2 and len(parts[1]) > 4:
                     variants.append(parts[0] + " " + _syllables(parts[1]))
-                v = variants[stable("var", lang, k) % len(variants)]
+                v = variants[self.stable("var", lang, k) % len(variants)]
                 self.add(native, v, typ, 1, "cross_script", f"hand-typed {lang} name vs a reordered Latin form", e, e)
             # hard negatives: the native name vs another entry of the table sharing a Latin word
             mine = content(latin) or set(tokens(latin))
@@ -688,7 +701,7 @@ class Builder:
         parts = read_tsv("hand_ar.tsv")
         given = [(a, r.split("|")) for k, a, r in parts if k == "given"]
         family = [(a, r.split("|")) for k, a, r in parts if k == "family"]
-        r = random.Random(stable("arabic"))
+        r = random.Random(self.stable("arabic"))
         people = []
         for _ in range(160):
             g, f2, fam = r.choice(given), r.choice(given), r.choice(family)
@@ -715,7 +728,7 @@ class Builder:
         male = [(x[1], x[2].split("|"), x[3].split("|")) for x in rows if x[0] == "given_m"]
         female = [(c, r.split("|")) for k, c, r, *_ in rows if k == "given_f"]
         family = [(c, r.split("|")) for k, c, r, *_ in rows if k == "family"]
-        r = random.Random(stable("russian"))
+        r = random.Random(self.stable("russian"))
         for n in range(170):
             e = f"RU{n}"
             fam = r.choice(family)
@@ -781,7 +794,7 @@ class Builder:
                         continue
                     if split_of(self.L.entity(i)) == split_of(self.L.entity(j)):
                         found.append((n, m, i, j))
-        random.Random(stable("nearwords")).shuffle(found)
+        random.Random(self.stable("nearwords")).shuffle(found)
         for n, m, i, j in found[:160]:
             self.add(
                 n,
@@ -804,10 +817,10 @@ class Builder:
             sur, _, giv = n.partition(",")
             giv = giv.strip()
             if k % 3 == 0:
-                q, how = f"{self.titles[stable('t', k) % len(self.titles)]} {giv} {sur.title()}", "title added"
+                q, how = f"{self.titles[self.stable('t', k) % len(self.titles)]} {giv} {sur.title()}", "title added"
             elif k % 3 == 1:
                 q, how = (
-                    f"{giv.split()[0]} {given_pool[stable('g', k) % len(given_pool)]} {sur.title()}",
+                    f"{giv.split()[0]} {given_pool[self.stable('g', k) % len(given_pool)]} {sur.title()}",
                     "middle name added",
                 )
             else:
@@ -824,7 +837,7 @@ class Builder:
             kind = k % 3
             if kind == 0:
                 q, how = (
-                    n + BRANCHES[k % len(BRANCHES)].format(city=CITIES[stable("c", k) % len(CITIES)]),
+                    n + BRANCHES[k % len(BRANCHES)].format(city=CITIES[self.stable("c", k) % len(CITIES)]),
                     "branch or city suffix",
                 )
             elif kind == 1:
@@ -852,7 +865,7 @@ class Builder:
                 ins2 = re.sub(r"^(a\.?k\.?a\.?,?|f/k/a|formerly|ex-|also)\s*", "", ins, flags=re.I).strip()
                 if len(content(ins2)) and not rest and len(outside) >= 4 and len(content(outside)) >= 1:
                     real.append((i, n, outside, ins2))
-        random.Random(stable("ais")).shuffle(real)
+        random.Random(self.stable("ais")).shuffle(real)
         for k, (i, n, outside, ins) in enumerate(real[:220]):
             e = self.L.entity(i)
             q = ins if k % 2 else outside
@@ -863,7 +876,7 @@ class Builder:
         )
         for k, (i, n) in enumerate(multi):
             e = self.L.entity(i)
-            other = self.L.names[i][1 + stable("alt", i) % (len(self.L.names[i]) - 1)]
+            other = self.L.names[i][1 + self.stable("alt", i) % (len(self.L.names[i]) - 1)]
             if "(" in other:
                 continue
             sp = SPLITTERS[k % len(SPLITTERS)]
@@ -917,7 +930,7 @@ class Builder:
                 ]
                 hits = [(j, k) for j, k in hits if fold(w) not in tokens(self.L.names[j][k])]
                 if hits:
-                    j, k2 = sorted(hits)[stable("nh", i) % len(hits)]
+                    j, k2 = sorted(hits)[self.stable("nh", i) % len(hits)]
                     self.add(
                         w,
                         self.L.names[j][k2],
@@ -929,7 +942,7 @@ class Builder:
                         self.L.entity(j),
                     )
                     neg += 1
-            if common and neg < 240 and stable("cm", i) % 3 == 0:
+            if common and neg < 240 and self.stable("cm", i) % 3 == 0:
                 self.add(
                     common[0], n, self.L.type[i], 0, "partial", "a common word alone (in 60+ listed entities)", e, e
                 )
@@ -945,7 +958,7 @@ class Builder:
                     full = n[: m.start()].strip(" ,")
                     if _is_acronym(m.group(1), full):
                         acr.append((i, m.group(1), n))
-        random.Random(stable("acr")).shuffle(acr)
+        random.Random(self.stable("acr")).shuffle(acr)
         for k, (i, a, n) in enumerate(acr[:120]):
             e = self.L.entity(i)
             q = ".".join(a) + "." if k % 2 else a
@@ -984,7 +997,7 @@ class Builder:
                     and split_of(self.L.entity(j)) == split_of(e)
                 ]
                 if same_sur:
-                    j, m = sorted(same_sur)[stable("ss", i) % len(same_sur)]
+                    j, m = sorted(same_sur)[self.stable("ss", i) % len(same_sur)]
                     self.add(
                         q,
                         m,
@@ -1042,10 +1055,10 @@ class Builder:
             if re.search(r"(N|No|#)\.? *$", n[: m.start()], re.I) or tok.startswith("N"):
                 forms = [f for f in forms if not f.startswith("No")]
             forms = [f for f in forms if f != tok]
-            f = forms[stable("nf", i) % len(forms)]
+            f = forms[self.stable("nf", i) % len(forms)]
             q = n[: m.start()] + f + n[m.end() :]
             self.add(q, n, self.L.type[i], 1, "numbers", "the same number written another way", e, e)
-            other = val + (1 if stable("nd", i) % 2 or val == 1 else -1)
+            other = val + (1 if self.stable("nd", i) % 2 or val == 1 else -1)
             form = roman(other) if re.fullmatch(r"[IVX]+", tok) else str(other)
             neg = n[: m.start()] + form + n[m.end() :]
             if neg not in self.name_entry:
@@ -1065,7 +1078,7 @@ class Builder:
                         self.L.entity(j)
                     ):
                         sisters.append((i, n, j, n2))
-        random.Random(stable("sis")).shuffle(sisters)
+        random.Random(self.stable("sis")).shuffle(sisters)
         for i, n, j, n2 in sisters[:200]:
             self.add(
                 n,
@@ -1111,7 +1124,7 @@ class Builder:
             m = pat.search(n)
             assert m
             stem, form = n[: m.start()], m.group(1)
-            choice = ends[form][stable("lf", i) % len(ends[form])] if ends[form] else form
+            choice = ends[form][self.stable("lf", i) % len(ends[form])] if ends[form] else form
             if k % 5 == 4:
                 q, how = stem, "legal form dropped"
             else:
@@ -1120,7 +1133,7 @@ class Builder:
             if form in JURISDICTION_FORMS:
                 alt = [f for f in forms if JURISDICTION_FORMS[f] != JURISDICTION_FORMS[form]]
                 self.add(
-                    f"{stem} {alt[stable('jf', i) % len(alt)]}",
+                    f"{stem} {alt[self.stable('jf', i) % len(alt)]}",
                     n,
                     self.L.type[i],
                     0,
@@ -1142,7 +1155,7 @@ class Builder:
             m = jpat.search(n)
             assert m
             alt = [f for f in forms if JURISDICTION_FORMS[f] != JURISDICTION_FORMS[m.group(1)]]
-            q = n[: m.start()] + " " + alt[stable("jj", i) % len(alt)]
+            q = n[: m.start()] + " " + alt[self.stable("jj", i) % len(alt)]
             self.add(
                 q,
                 n,
@@ -1215,7 +1228,7 @@ class Builder:
             self.negative("over_normalisation", "a generic word in the singular; vs a sibling entity", i, q, n)
         ar = read_tsv("hand_ar.tsv")
         given = [r2.split("|")[0] for k, _, r2 in ar if k == "given" and " " not in r2.split("|")[0]]
-        r = random.Random(stable("swap"))
+        r = random.Random(self.stable("swap"))
         for s in range(60):
             a, b = r.sample(given, 2)
             e = f"SW{s}"
@@ -1262,6 +1275,25 @@ class Builder:
                 continue
             seen.add(key)
             out.append(r)
+        return out if self.seed == SEED else self._apart_from_dev(out)
+
+    def _apart_from_dev(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Under another pairs seed, drop pairs dev.csv holds, and pairs of a composed person
+        whose name a composed person of dev.csv also bears: a composed person's key (AR<n>, RU<n>,
+        SW<n>) numbers a draw, so a new draw can repeat a dev name under a held-out key."""
+        dev = [r for r in Builder(SEED).build() if split_of(r["entity1"]) == "dev"]
+        pairs = {(r["name1"], r["name2"]) for r in dev}
+        composed = {r[k] for r in dev if COMPOSED.match(r["entity1"]) for k in ("name1", "name2")}
+        out = []
+        for r in rows:
+            if split_of(r["entity1"]) == "dev":
+                out.append(r)  # never written under another pairs seed
+            elif (r["name1"], r["name2"]) in pairs:
+                self.dropped["pair also in dev.csv"] += 1
+            elif COMPOSED.match(r["entity1"]) and (r["name1"] in composed or r["name2"] in composed):
+                self.dropped["composed name also in dev.csv"] += 1
+            else:
+                out.append(r)
         return out
 
 
@@ -1294,21 +1326,23 @@ def _arabic_close(a: str, b: str) -> bool:
     return lev(x, y) <= 1
 
 
+def write_split(rows: list[dict[str, str]], split: str, path: Path) -> int:
+    """One split's pairs to `path` (ids number the pairs of both splits); returns how many."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    w.writeheader()
+    n = 0
+    for k, r in enumerate(rows):
+        if split_of(r["entity1"]) == split:
+            w.writerow({"id": str(k + 1), **r})
+            n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    return n
+
+
 def write(rows: list[dict[str, str]], out: Path) -> dict[str, int]:
-    out.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for split in ("dev", "heldout"):
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
-        w.writeheader()
-        n = 0
-        for k, r in enumerate(rows):
-            if split_of(r["entity1"]) == split:
-                w.writerow({"id": str(k + 1), **r})
-                n += 1
-        (out / f"{split}.csv").write_bytes(buf.getvalue().encode("utf-8"))
-        counts[split] = n
-    return counts
+    return {split: write_split(rows, split, out / f"{split}.csv") for split in ("dev", "heldout")}
 
 
 def counts_table(rows: list[dict[str, str]]) -> str:
@@ -1332,17 +1366,59 @@ def read_split(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def entities(rows: list[dict[str, str]]) -> set[str]:
+    return {r[k] for r in rows for k in ("entity1", "entity2")}
+
+
+def resample_table(fresh: list[dict[str, str]], heldout: list[dict[str, str]]) -> str:
+    """Pairs per class and label of a fresh held-out sample, and how many of them (same name1,
+    name2 and label) heldout.csv already holds: counts only, so the sample stays unseen."""
+    old = {(r["name1"], r["name2"], r["label"]) for r in heldout}
+    tab: dict[tuple[str, str], int] = defaultdict(int)
+    for r in fresh:
+        for c in (r["class"], "all"):
+            tab[(c, r["label"])] += 1
+            tab[(c, "old")] += (r["name1"], r["name2"], r["label"]) in old
+    lines = [
+        "| class | positive | negative | also in heldout.csv |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for c in [*CLASSES, "all"]:
+        lines.append(f"| {c} | {tab[(c, '1')]} | {tab[(c, '0')]} | {tab[(c, 'old')]} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--extract", action="store_true", help="refresh sources/ from ../shared/data/names first")
     p.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data" / "names")
     p.add_argument("--out", type=Path, default=HERE)
     p.add_argument("--stats", action="store_true", help="print counts per class and label")
+    p.add_argument(
+        "--pairs-seed",
+        type=int,
+        default=None,
+        help=f"seed for the pairs only (the entity split keeps {SEED}); needs --out-heldout",
+    )
+    p.add_argument("--out-heldout", type=Path, default=None, help="write only the held-out split, to this file")
     a = p.parse_args()
+    if a.pairs_seed is not None and a.out_heldout is None:
+        p.error("--pairs-seed needs --out-heldout: dev.csv and heldout.csv are only ever built with SEED")
     if a.extract:
         extract(a.shared)
-    b = Builder()
+    b = Builder(SEED if a.pairs_seed is None else a.pairs_seed)
     rows = b.build()
+    if a.out_heldout is not None:
+        n = write_split(rows, "heldout", a.out_heldout)
+        fresh = read_split(a.out_heldout)
+        dev = read_split(HERE / "dev.csv")
+        print(f"{n} held-out pairs (pairs seed {b.seed}) -> {a.out_heldout}; list sha256 {b.L.digest[:16]}")
+        print(f"entities shared with dev.csv: {len(entities(fresh) & entities(dev))}")
+        if a.stats:
+            print(resample_table(fresh, read_split(HERE / "heldout.csv")))
+            for k, v in sorted(b.dropped.items()):
+                print("dropped:", k, v)
+        return
     counts = write(rows, a.out)
     print(f"{len(rows)} pairs: {counts}; list sha256 {b.L.digest[:16]}")
     if a.stats:

@@ -4,8 +4,11 @@ Candidates come from an inverted index of normalised tokens (and of adjacent tok
 "Hua Wei" finds "Huawei"; of consonant skeletons, so "משה כהן" finds "Moshe Cohen"; of initials,
 so "CETC" finds its name), with typo-tolerant lookup through a deletion neighbourhood (and, for a
 word found nowhere, the word split off beside it or the two words it runs together: "Resea rch",
-"Goldennest"): a query never scans the whole list. Each candidate name is then scored part by
-part, so every score can be read by a reviewer:
+"Goldennest"; for a Latin word with nothing one edit away, words two edits away, which only add
+weight to names its other words find: "Roshan Trdanig"); also the words an abbreviation may stand
+for ("Elec."), given names as initials ("Kim H.W."), a listed name the query holds whole and a
+listed acronym equal to the query's initials: a query never scans the whole list. Each candidate
+name is then scored part by part, so every score can be read by a reviewer:
 
     aligned words   each query word paired with the listed word most like it (graded, length-aware
                     similarity, see `similarity`); the score is the weighted average over the aligned
@@ -49,6 +52,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from longarm.screening.korean import SURNAME_SPELLINGS
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
@@ -99,6 +105,15 @@ ONE_WORD_CANDIDATES = 600
 RARE_DF = 800  # a term in more names than this only adds weight to candidates
 OWN_SHARE = 0.45  # ... and of its own weight, unless it holds the whole query
 PRUNE = 0.6  # share of the query's weight a candidate must share to be able to reach THRESHOLD
+HELD_WHOLE = 0.95  # ... unless the query holds this share of the candidate's own weight
+HELD_SHARE = 0.4  # ... and the candidate, of two words or more besides places, weighs at least this share of the query
+ABBREVIATED = 6  # the listed words an abbreviation may stand for: the commonest it starts ("Elec." -> Electronic)
+TWO_EDITS = 5  # a word of this many letters with nothing one edit away is looked up two edits away
+TWO_EDITS_SIM = 0.75  # ... the least similarity of a word found so
+TWO_EDITS_KEPT = 4  # ... and how many of the closest are kept
+PREFIX = 7  # ... looked up by their first letters
+ACRONYM_NAMES = 50  # a query's initials are looked up as a listed one-word name when it is this rare
+ACRONYM_LETTERS = 4  # ... and this long (three letters name too many unrelated parties: "CPP", "RAM")
 CROSS_SCRIPTS = ("abjad", "hangul", "hangul words", "burmese")
 ENTRY_TYPES = {"Individual": "person", "Entity": "organization", "Vessel": "vessel", "Aircraft": "aircraft"}
 
@@ -181,6 +196,7 @@ class Index:
         self.idf: dict[str, float] = {}  # rarity weights, computed when first asked for
         self.max_idf = math.log(1 + self._total)
         self._deletes: dict[str, list[str]] | _Deletes | None = None
+        self._deletes2: dict[str, list[str]] | _Deletes | None = None
         self.cache_path: Path | None = None
         self._sets: dict[int, frozenset[int]] = {}
         self._unions: dict[tuple[str, ...], list[int]] = {}
@@ -191,6 +207,8 @@ class Index:
         self._weights: dict[int, float] = {}
         self._personal: dict[str, bool] = {}
         self._given: dict[str, float] = {}
+        self._vocab: list[str] | None = None
+        self._far: set[str] = set()  # words whose similar terms are two edits away
 
     @property
     def deletes(self) -> dict[str, list[str]] | _Deletes:
@@ -198,22 +216,41 @@ class Index:
         (a symmetric-delete typo index); built on the first typo lookup, and restored from the
         cache in its packed form, which decodes only the entries a lookup reads."""
         if self._deletes is None:
-            path = self.cache_path.with_suffix(".deletes.marshal") if self.cache_path else None
-            try:
-                with bulk_load():
-                    self._deletes = _Deletes(*marshal.loads(path.read_bytes())) if path else None
-            except (OSError, ValueError, EOFError, TypeError):
-                pass
-            if self._deletes is None:
-                table: dict[str, list[str]] = defaultdict(list)
-                for t in {t for p in self._plain for t in (*p[0], *p[9])}:  # words, not joined words
-                    if len(t) >= 4 and t.isalpha():
-                        for i in range(len(t)):
-                            table[t[:i] + t[i + 1 :]].append(t)
-                self._deletes = dict(table)
-                if path:
-                    _save(path, _Deletes.pack(self._deletes))
+            self._deletes = self._typo_table(".deletes.marshal", 1)
         return self._deletes
+
+    @property
+    def deletes2(self) -> dict[str, list[str]] | _Deletes:
+        """Each indexed word of five letters or more under its first letters and each of their one-
+        and two-letter deletions (`_near_keys`), for a word two edits from every listed word ("Egnia"
+        for Sernia, "Trdanig" for Trading); built on the first such lookup and kept packed."""
+        if self._deletes2 is None:
+            self._deletes2 = self._typo_table(".deletes2.marshal", 2)
+        return self._deletes2
+
+    def _typo_table(self, suffix: str, edits: int) -> dict[str, list[str]] | _Deletes:
+        path = self.cache_path.with_suffix(suffix) if self.cache_path else None
+        try:
+            with bulk_load():
+                if path:
+                    return _Deletes(*marshal.loads(path.read_bytes()))
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        table: dict[str, list[str]] = defaultdict(list)
+        least = 4 if edits == 1 else 5
+        for t in {t for p in self._plain for t in (*p[0], *p[9])}:  # words, not joined words
+            if len(t) >= least and t.isalpha():
+                for d in _deletions(t, 1) if edits == 1 else _near_keys(t):
+                    table[d].append(t)
+        if edits == 1:
+            built: dict[str, list[str]] | _Deletes = dict(table)
+            packed = _Deletes.pack(table)
+        else:  # large: kept in its packed form
+            packed = _Deletes.pack(table)
+            built = _Deletes(*packed)
+        if path:
+            _save(path, packed)
+        return built
 
     def state(self) -> tuple:  # type: ignore[type-arg]
         """Plain data (marshal-able) from which the index is restored without re-normalising: each
@@ -299,13 +336,16 @@ class Index:
         ids = self.postings.get(token)
         return len(ids) if ids else 0
 
-    def _similar_terms(self, term: str) -> tuple[str, ...]:
-        """The term itself if indexed, else indexed terms one edit (or one transposition) away."""
-        found = self._similar.get(term)
+    def _similar_terms(self, term: str, latin: bool = True) -> tuple[str, ...]:
+        """The term itself if indexed, else indexed terms one edit (or one transposition) away; for
+        a word of the Latin script with none, two edits away."""
+        key = term if latin else "\x01" + term
+        found = self._similar.get(key)
         if found is None:
             if len(self._similar) > 100_000:
                 self._similar.clear()
-            found = self._similar[term] = self._find_similar(term)
+                self._far.clear()
+            found = self._similar[key] = self._find_similar(term, two=latin)
         return found
 
     def _repairs(
@@ -318,7 +358,7 @@ class Index:
         for a, b in zip(toks, toks[1:]):
             if (
                 (a in unfound or b in unfound)
-                and min(len(a), len(b)) <= 4  # a piece split off ("rch", "Xonco rd")
+                and (min(len(a), len(b)) <= 4 or (a in unfound and b in unfound))  # "rch", "Investi gacionec"
                 and (a + b).isalpha()
                 and a + b not in self.postings
             ):
@@ -344,7 +384,7 @@ class Index:
                 out += [(self.weight(t) / 2, self.postings[h]) for h in halves]
         return out
 
-    def _find_similar(self, term: str, deep: bool = True) -> tuple[str, ...]:
+    def _find_similar(self, term: str, deep: bool = True, two: bool = False) -> tuple[str, ...]:
         if term in self.postings:
             return (term,)
         if len(term) < 4 or not term.isalpha():
@@ -356,13 +396,30 @@ class Index:
             if d in self.postings:  # a letter was added to the query
                 found.add(d)
             found.update(table.get(d, ()))  # a letter was changed or swapped
-        if not found and deep and len(term) >= 7:  # two edits in a long word ("Igtertekk")
-            for i in range(len(term)):
-                d = term[:i] + term[i + 1 :]
-                for j in range(i, len(d)):
-                    found.update(table.get(d[:j] + d[j + 1 :], ()))
+        if not found and deep and len(term) >= 7 and not two:  # two edits in a long word ("Igtertekk")
+            for d in _deletions(term, 2):
+                found.update(table.get(d, ()))
         least = 0.75 if len(term) < 5 else 0.8
-        return tuple(sorted(t for t in found if token_sim(t, term) >= least))
+        found = {t for t in found if token_sim(t, term) >= least}
+        if not found and deep and two and len(term) >= TWO_EDITS:
+            return self._two_edits(term)
+        return tuple(sorted(found))
+
+    def _two_edits(self, term: str) -> tuple[str, ...]:
+        """Listed words two edits from `term` (of five letters or more: "Dloant" for Dolomant,
+        "Egnia" for Sernia), found by deleting up to two letters on each side; the closest few."""
+        table = self.deletes2
+        found: set[str] = set()
+        for d in _near_keys(term):
+            found.update(table.get(d, ()))
+        near = [
+            (dist, -token_sim(t, term), t)
+            for t, dist, _ in process.extract(term, found, scorer=OSA.distance, score_cutoff=2, limit=None)
+        ]
+        near = sorted(x for x in near if -x[1] >= TWO_EDITS_SIM)
+        if near:
+            self._far.add(term)
+        return tuple(sorted(t for _, _, t in near[:TWO_EDITS_KEPT]))
 
     def candidates(self, q: Name) -> list[int]:
         """Name ids sharing (possibly misspelt) words with the query, best first.
@@ -372,20 +429,28 @@ class Index:
         share PRUNE of the query's weight cannot reach THRESHOLD and is dropped unscored.
         """
         toks = q.tokens
+        latin = q.script not in CROSS_SCRIPTS  # consonant skeletons two edits apart are other names
         joined = {a + b for a, b in zip(toks, toks[1:])} | {a + b + c for a, b, c in zip(toks, toks[1:], toks[2:])}
         joined -= set(toks)
         terms: list[tuple[float, list[int]]] = []
+        boost: list[tuple[float, list[int]]] = []
         spelt = dict(zip(q.tokens, q.written))
         unfound: set[str] = set()
         weights: dict[str, float] = {}  # in the floor, a misspelt word weighs what the word it stands for weighs
         for term in dict.fromkeys(toks):
             w = self.weight(term)
-            found = self._similar_terms(term)
-            if not found and spelt.get(term, term) != term:
-                found = self._similar_terms(spelt[term])
-            if found and term not in self.postings:
+            found = self._similar_terms(term, latin)
+            written = spelt.get(term, term)
+            if not found and written != term:
+                found = self._similar_terms(written, latin)
+            if found and len(written) >= 3 and written != term and term.startswith(written):
+                found = self._abbreviated(written, found)  # "Elec." may be Electronic as well as Electric
+            far = bool(found) and (term in self._far or written in self._far)
+            if found and term not in self.postings and not far:
                 weights[term] = min(self.weight(t) for t in found)
-            if found:  # a name holding two spellings of the word ("Grup", "Group") counts it once
+            if far:  # two edits away: only adds to the names other words find
+                boost.append((w, self._union(found)))
+            elif found:  # a name holding two spellings of the word ("Grup", "Group") counts it once
                 terms.append((w, self._union(found)))
             if "+" + term in self.postings:  # written apart in the list ("Hua Wei")
                 terms.append((w, self.postings["+" + term]))
@@ -400,6 +465,13 @@ class Index:
             ac = "^" + toks[0]
             if ac in self.postings:
                 terms.append((self.weight(toks[0]), self.postings[ac]))
+        if 2 <= len(toks) <= 4:  # a person's given names as initials ("Kim H.W." = Kim Hyon Woo)
+            for t in toks:
+                if 2 <= len(t) <= 3 and t.isalpha():
+                    others = _initials(tuple(x for x in toks if x != t))
+                    for ac in {"^" + t + others, "^" + others + t}:
+                        if ac in self.postings:
+                            terms.append((weights.get(t) or self.weight(t), self.postings[ac]))
         merged = _merge_runs(toks, joined & self.postings.keys())
 
         # places and branch words cost little, and a short token may be initials ("V.A.")
@@ -412,9 +484,9 @@ class Index:
         # prefix filtering: a name holding none of the heaviest terms, whose rest weighs less than
         # the floor, cannot be a candidate; so only those terms create candidates
         terms.sort(key=lambda x: (-x[0], len(x[1])))
-        rest = sum(w for w, _ in terms)
+        rest = sum(w for w, _ in terms + boost)
         acc: dict[int, float] = defaultdict(float)
-        extra: list[tuple[float, list[int]]] = []
+        extra: list[tuple[float, list[int]]] = boost
         for w, ids in terms:
             if rest >= floor and (len(ids) <= RARE_DF or not acc):
                 for nid in ids:
@@ -423,6 +495,11 @@ class Index:
             else:
                 extra.append((w, ids))
         for w, ids in extra:
+            if len(ids) < len(acc):
+                for nid in ids:
+                    if nid in acc:
+                        acc[nid] += w
+                continue
             members = self._members(ids)
             for nid in acc:
                 if nid in members:
@@ -434,8 +511,19 @@ class Index:
             kept = [nid for nid, w in acc.items() if w >= floor]
         else:
             kept = [nid for nid, w in acc.items() if w >= floor and (w >= whole or w >= OWN_SHARE * wc(nid))]
-        size = len(merged)
+        # a listed name the query holds whole, however much else the query says ("X, Hong Kong
+        # Representative Office"): the name's own words must be a fair share of the query's
+        held_least = HELD_SHARE * floor / PRUNE
         plain = self._plain
+        kept += [
+            nid
+            for nid, w in acc.items()
+            if floor > w >= held_least
+            and w >= HELD_WHOLE * wc(nid)
+            and sum(t not in PLACES for t in plain[nid][0]) >= 2
+        ]
+        kept += self._acronym_names(q, set(kept))
+        size = len(merged)
         limit = ONE_WORD_CANDIDATES if size == 1 else CANDIDATES
         # best shared weight first (among equals, names of about the query's length); and the names
         # the query holds most completely, which a query longer than them ("..., Shenzhen, China")
@@ -445,6 +533,41 @@ class Index:
             return best
         held = heapq.nsmallest(limit // 2, kept, key=lambda nid: (-acc[nid] / (wc(nid) or 1.0), -acc[nid]))
         return list(dict.fromkeys(best + held))
+
+    def _abbreviated(self, written: str, found: tuple[str, ...]) -> tuple[str, ...]:
+        """`found` and the listed words an abbreviation may stand for: those starting with it."""
+        key = "." + written
+        more = self._similar.get(key)
+        if more is None:
+            vocab = self._vocabulary()
+            i = bisect_left(vocab, written)
+            words: list[str] = []
+            while i < len(vocab) and vocab[i].startswith(written) and len(words) < 500:
+                words.append(vocab[i])
+                i += 1
+            more = self._similar[key] = tuple(heapq.nlargest(ABBREVIATED, words, key=self.df))
+        return tuple(sorted({*found, *more}))
+
+    def _vocabulary(self) -> list[str]:
+        """The indexed words (letters only), sorted."""
+        if self._vocab is None:
+            terms = self.postings if isinstance(self.postings, _Postings) else sorted(self.postings)
+            self._vocab = [t for t in terms if t.isalpha()]
+        return self._vocab
+
+    def _acronym_names(self, q: Name, kept: set[int]) -> list[int]:
+        """Listed names of one word that are the initials of the query ("Glavnoye Upravlenie
+        Glubokovodnykh Issledovanii" -> "GUGI"), which share no word with it."""
+        out: list[int] = []
+        if not ACRONYM_LETTERS <= len(q.tokens) <= 8 or any(t.isdigit() for t in q.tokens):
+            return out
+        keys = {_initials(w) for w in (q.tokens, q.written, tuple(t for t in q.tokens if not _generic(t)))}
+        for key in sorted(k for k in keys if ACRONYM_LETTERS <= len(k) <= 8):
+            ids = self.postings.get(key) or []
+            if len(ids) <= ACRONYM_NAMES:
+                plain = self._plain
+                out += [nid for nid in ids if nid not in kept and plain[nid][0] == (key,)]
+        return out
 
     def _union(self, found: tuple[str, ...]) -> list[int]:
         """The names holding any of `found`, one list kept per set of terms (`_members` caches by
@@ -1098,6 +1221,19 @@ def _align_initials(
                 used_c.update(js)
                 break
     return out
+
+
+def _deletions(word: str, edits: int) -> set[str]:
+    """The strings `word` leaves with exactly `edits` (1 or 2) letters deleted."""
+    one = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    return one if edits == 1 else {d[:j] + d[j + 1 :] for d in one for j in range(len(d))}
+
+
+def _near_keys(word: str) -> set[str]:
+    """The keys of a word in the two-edit table: its first PREFIX letters with none, one or two
+    deleted (SymSpell's prefix: two words two edits apart share a key; fewer keys per long word)."""
+    head = word[:PREFIX]
+    return {head} | _deletions(head, 1) | _deletions(head, 2)
 
 
 def _pack(postings: dict[str, list[int]]) -> tuple[str, bytes, bytes]:
