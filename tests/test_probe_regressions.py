@@ -229,3 +229,195 @@ def test_audit_export_never_replaces_a_pipe_or_device(store, tmp_path):
     os.mkfifo(fifo)
     refused(run_cli("audit", "export", "--out", str(fifo)), "--out")
     assert fifo.is_fifo()
+
+
+# -- claims, the chart's claims, die areas and US-origin ICs ------------------------------------------
+
+
+def valid_json(text: str):
+    """The document, parsed strictly: NaN and Infinity are not JSON."""
+
+    def refuse(token: str):
+        raise AssertionError(f"{token} in JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("along", ["tpp", "performance_density"])
+@pytest.mark.parametrize("ratio", ["inf", "-inf", "nan", "1e308", "1e309"])
+def test_a_claim_ratio_that_is_not_a_finite_number_is_refused(ratio, along):
+    # `--ratio inf --json` printed `"claimed_ratio": Infinity`; 1e308 gave a TPP of inf and an ECCN from it
+    proc = run_cli(
+        "claims", "--chip", "nvidia-h20", "--versus", "nvidia-h100-sxm", "--ratio", ratio, "--along", along, "--json"
+    )
+    refused(proc, "--ratio")
+
+
+def test_a_claim_ratio_whose_product_overflows_against_an_open_density_range_is_refused():
+    # google-tpu-v4's density is open above; its lower end × 1e308 is not a number either
+    proc = run_cli(
+        "claims", "--chip", "nvidia-h20", "--versus", "google-tpu-v4", "--ratio", "1e308",
+        "--along", "performance_density",
+    )  # fmt: skip
+    refused(proc, "--ratio")
+
+
+def test_a_large_finite_claim_ratio_is_answered_in_valid_json():
+    proc = run_cli("claims", "--chip", "nvidia-h20", "--versus", "nvidia-h100-sxm", "--ratio", "1e300", "--json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = valid_json(proc.stdout)
+    assert row["claimed_ratio"] == 1e300 and row["eccn_would_change"] is True
+
+
+def test_an_unknown_id_thousands_of_characters_long_is_named_not_echoed_whole():
+    proc = run_cli("claims", "--chip", "x" * 20000, "--versus", "nvidia-h100-sxm", "--ratio", "2")
+    refused(proc, "--chip")
+    assert len(proc.stderr) < 1000 and "20,000 characters" in proc.stderr
+
+
+def test_chips_plot_onto_a_pipe_is_refused_and_the_pipe_kept(tmp_path):
+    # the chart was written beside the pipe and renamed over it
+    fifo = tmp_path / "chart.png"
+    os.mkfifo(fifo)
+    refused(run_cli("chips", "--plot", str(fifo), "--claim", "ascend-910c-inference-60pct-h100"), "--plot")
+    assert fifo.is_fifo()
+
+
+def test_chips_plot_with_a_name_too_long_names_the_option_not_a_temporary_file(tmp_path):
+    proc = run_cli("chips", "--plot", str(tmp_path / ("a" * 300 + ".png")))
+    refused(proc, "--plot")
+    assert ".tmp" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chips_plot_with_a_name_near_the_limit_is_written(tmp_path):
+    # a 254-character name used to fail on its longer temporary name
+    out = tmp_path / ("b" * 250 + ".png")
+    proc = run_cli("chips", "--plot", str(out), "--as-of", "2024-01-01")
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 1000 and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize("extra", [["--compare", "nvidia-h100-sxm", "nvidia-h20"], ["nvidia-h20"]])
+def test_chips_plot_with_a_comparison_is_refused_not_dropped(tmp_path, extra):
+    out = tmp_path / "chart.png"
+    refused(run_cli("chips", "--plot", str(out), *extra), "--compare" if extra[0] == "--compare" else "IDS")
+    assert not out.exists()
+
+
+def test_chips_compare_naming_a_chip_twice_is_refused():
+    # the ratios are keyed by id: the JSON had two columns and one set of ratios
+    refused(run_cli("chips", "--compare", "nvidia-h20", "nvidia-h100-sxm", "nvidia-h20", "--json"), "--compare[2]")
+
+
+@pytest.mark.parametrize("area", ["5e-324", "1e-310"])
+def test_classify_a_die_area_too_small_for_the_chips_tpp_is_exit_2_not_infinity(area):
+    # `--chip google-tpu-v4 --die-area 5e-324 --json` printed `"performance_density": Infinity`
+    refused(run_cli("classify", "--chip", "google-tpu-v4", f"--die-area={area}", "--json"), "--die-area")
+
+
+def test_classify_a_tiny_but_representable_density_stays_valid_json():
+    proc = run_cli("classify", "--chip", "google-tpu-v4", "--die-area=1e-300", "--json", "--as-of", "2024-01-01")
+    assert proc.returncode == 0, proc.stderr
+    assert valid_json(proc.stdout)["eccn"] == "3A090.a"
+
+
+@pytest.mark.parametrize(
+    "item, field",
+    [
+        ({"tpp": 1e308, "die_area_mm2": 0.5}, "item.die_area_mm2"),
+        ({"units": [{"count": 1, "tops": 1e308, "bit_length": 16}], "die_area_mm2": 800}, "item.units"),
+        ({"units": [{"count": 1, "tops": 1e306, "bit_length": 16}], "die_area_mm2": 1e-3}, "item.units"),
+        (
+            {"type": "computer", "contains": [{"catalog_id": "nvidia-h100-sxm", "die_area_mm2": 1e-310}]},
+            "item.contains[0].die_area_mm2",
+        ),
+    ],
+)
+def test_figures_whose_tpp_or_density_overflow_are_refused(tmp_path, item, field):
+    # the TPP or density became inf: 3A090.a decided on it, and the API answered it as null (unknown)
+    refused(assess(tmp_path, {"as_of": "2024-06-01", "to_country": "CN", "item": item}), field)
+
+
+def test_us_content_of_nan_says_it_must_be_finite(tmp_path):
+    proc = assess(
+        tmp_path, b'{"to_country": "CN", "item": {"catalog_id": "nvidia-h100-sxm", "us_controlled_content_pct": NaN}}'
+    )
+    refused(proc, "item.us_controlled_content_pct")
+    assert "finite" in proc.stderr
+
+
+TESTER = {
+    "as_of": "2025-06-01",
+    "from_country": "KR",
+    "to_country": "CN",
+    "item": {
+        "type": "other",
+        "name": "Example wafer test system",
+        "eccn": "3B992",
+        "origin_country": "KR",
+        "us_controlled_content_pct": 1,
+        "foreign_direct_product": {"direct_product_of": [], "plant_direct_product_of": []},
+    },
+    "parties": [
+        {
+            "role": "end_user",
+            "name": "Semiconductor Manufacturing International Corporation",
+            "country": "CN",
+            "headquarters_country": "CN",
+            "ultimate_parent_headquarters_country": "CN",
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("ics", [["3A001"], ["３Ａ００１"], ["３A001"], ["\u00a03a001\u00a0"]])
+def test_a_us_origin_ic_of_category_3_leaves_no_de_minimis_level_however_it_is_written(tmp_path, ics):
+    # "３A001" (a full-width 3) passed as an ECCN of no Category: NLR instead of a license requirement
+    proc = assess(tmp_path, with_(TESTER, "item.us_origin_ics", ics))
+    assert proc.returncode == 0, proc.stderr
+    out = valid_json(proc.stdout)
+    assert out["outcome"] == "LICENSE_REQUIRED" and out["subject_to_ear"] is True
+
+
+@pytest.mark.parametrize(
+    "ics", [["٣A001"], ["3А001"], ["3A001\u200b"], ["3A001 junk"], ["3A0011"], ["3A001."], ["EAR99.a"], [""]]
+)
+def test_a_us_origin_ic_that_is_not_an_eccn_is_refused(tmp_path, ics):
+    # Arabic-Indic digit, Cyrillic A, zero-width space, trailing text: each was read as an ECCN
+    refused(assess(tmp_path, with_(TESTER, "item.us_origin_ics", ics)), "item.us_origin_ics")
+
+
+def test_us_origin_ics_repeated_ten_thousand_times_is_one_ic(tmp_path):
+    proc = assess(tmp_path, with_(TESTER, "item.us_origin_ics", ["EAR99"] * 10_000))
+    assert proc.returncode == 0, proc.stderr
+    out = valid_json(proc.stdout)
+    assert out["outcome"] == "NLR"
+    assert sum(f["text"].count("EAR99") for f in out["findings"]) < 10
+
+
+def test_the_api_refuses_a_full_width_or_foreign_digit_ic_and_an_overflowing_density(server):
+    with server.client() as client:
+        r = client.post("/v1/assess", json=with_(TESTER, "item.us_origin_ics", ["٣A001"]))
+        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in r.json()["errors"]] == ["item.us_origin_ics"]
+        r = client.post("/v1/assess", json=with_(TESTER, "item.us_origin_ics", ["３A001"]))
+        assert r.status_code == 200 and r.json()["outcome"] == "LICENSE_REQUIRED"
+        r = client.post(
+            "/v1/classify",
+            json={"as_of": "2024-01-01", "item": {"catalog_id": "google-tpu-v4", "die_area_mm2": 5e-324}},
+        )
+        assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["item.die_area_mm2"]
+
+
+def test_the_chips_page_shows_a_density_range_not_unknown(server):
+    # a chip whose die area is known only as a range read "density unknown (die area not published)"
+    from test_web import signed_in
+
+    client, _ = signed_in(server, "viewer")
+    page = client.get("/chips", params={"as_of": "2024-01-01", "a": "google-tpu-v4", "b": "nvidia-h100-sxm"})
+    assert page.status_code == 200
+    assert "google-tpu-v4: TPP 4,400, density ≥ 7.33 (die area known only as a range)" in page.text
+    assert "≤ 600" in page.text
+    same = client.get("/chips", params={"a": "google-tpu-v4", "b": "google-tpu-v4"})
+    assert same.status_code == 422 and "named twice" in same.text

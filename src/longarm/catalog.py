@@ -250,4 +250,5 @@ def get(chip_id: str, field_path: str = "catalog_id") -> Chip:
     except KeyError:
         near = [c for c in chips() if chip_id.lower().split("-")[-1] in c][:3]
         hint = f" (did you mean {', '.join(near)}?)" if near else " (see `longarm chips`)"
-        raise UnknownChipError(Problem(field_path, f"unknown catalogue id {chip_id!r}{hint}")) from None
+        shown = repr(chip_id) if len(chip_id) <= 80 else f"{chip_id[:80]!r}... ({len(chip_id):,} characters)"
+        raise UnknownChipError(Problem(field_path, f"unknown catalogue id {shown}{hint}")) from None

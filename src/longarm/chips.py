@@ -8,6 +8,7 @@ from typing import Any
 
 from longarm import catalog
 from longarm.classify import classify
+from longarm.errors import InputError, Problem
 from longarm.model import Item
 
 
@@ -76,6 +77,8 @@ def compare(ids: list[str], on: dt.date) -> dict[str, Any]:
     rows = {r["id"]: r for r in listing(on)}
     for i, chip_id in enumerate(ids):
         catalog.get(chip_id, f"--compare[{i}]")
+        if chip_id in ids[:i]:  # the ratios are keyed by id: a second column would have none of its own
+            raise InputError(Problem(f"--compare[{i}]", f"{chip_id!r} is named twice"))
     chosen = [rows[i] for i in ids]
     ref = chosen[-1]
     ratios = {}

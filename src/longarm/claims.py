@@ -84,7 +84,7 @@ class Claim(BaseModel):
     chip: str
     versus: str
     assumed: str | None = None
-    claimed_ratio: float | None = Field(default=None, gt=0)
+    claimed_ratio: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     figures: Figures | None = None
     metric: Metric
     measures: str = Field(min_length=1)
@@ -181,7 +181,12 @@ def get(claim_id: str, field: str = "--claim", among: tuple[Claim, ...] | None =
                 )
             return c
     valid = ", ".join(c.id for c in claims(among))
-    raise InputError(Problem(field, f"unknown claim id {claim_id!r}; valid ids: {valid}"))
+    raise InputError(Problem(field, f"unknown claim id {_quoted(claim_id)}; valid ids: {valid}"))
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    """A user's id for a message: quoted, and cut short when it is long (the message stays readable)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text):,} characters)"
 
 
 def hypothetical(chip: str, versus: str, ratio: float, along: Along = "tpp") -> Claim:
@@ -189,9 +194,20 @@ def hypothetical(chip: str, versus: str, ratio: float, along: Along = "tpp") -> 
     problems = []
     for field, value in (("--chip", chip), ("--versus", versus)):
         if value not in catalog.chips():
-            problems.append(Problem(field, f"unknown catalogue id {value!r} (see `longarm chips`)"))
-    if not ratio > 0:
+            problems.append(Problem(field, f"unknown catalogue id {_quoted(value)} (see `longarm chips`)"))
+    if not math.isfinite(ratio):
+        problems.append(Problem("--ratio", "must be a finite number"))
+    elif not ratio > 0:
         problems.append(Problem("--ratio", "must be > 0"))
+    elif versus in catalog.chips():
+        # the chip if true must be a number: a ratio whose product overflows is refused, not answered as inf
+        ref = catalog.get(versus)
+        figures = [ref.tpp] if along == "tpp" else [ref.performance_density, *(ref.performance_density_range or ())]
+        if any(v is not None and math.isfinite(v) and not math.isfinite(ratio * v) for v in figures):
+            words = "performance density" if along == "performance_density" else "TPP"
+            problems.append(
+                Problem("--ratio", f"too large: {ratio:g} × the {words} of {versus} is not a finite number")
+            )
     if chip == versus:
         problems.append(Problem("--versus", "must differ from --chip"))
     if problems:

@@ -124,6 +124,31 @@ def ccl() -> dict[str, dict[str, Any]]:
     return {e["eccn"]: e for e in raw["entries"]}
 
 
+@cache
+def ccl_date() -> dt.date:
+    """The eCFR issue date of the bundled CCL: its reasons for control and chart columns are that text's."""
+    raw = json.loads(resources.files("longarm.data").joinpath("ecfr/ccl.json").read_text("utf-8"))
+    return dt.date.fromisoformat(raw["ecfrIssueDate"])
+
+
+_WORLDWIDE = re.compile(r"^Worldwide control\b")
+_MO_D5 = re.compile(r"^To or within Macau or a destination specified in Country Group D:5\b.*See § (742\.4\S*)")
+
+
+def chart_scope(text: str) -> tuple[dict[str, Any], str] | None:
+    """The destinations a CCL License Requirements entry names in place of a Country Chart column, and the
+    paragraph it cites: "Worldwide control. See § 742.4(a)(5) ..." is every destination; "To or within Macau
+    or a destination specified in Country Group D:5 ... See § 742.4(a)(4)" is Macau and D:5. None for other
+    wordings (742.6(a)(6) scopes are evaluated by their own dated rules)."""
+    if _WORLDWIDE.match(text):
+        cite = re.search(r"See § (\S+)", text)
+        return {"worldwide": True}, (cite.group(1) if cite else "")
+    m = _MO_D5.match(text)
+    if m:
+        return {"countries": ["MO"], "groups": ["D:5"]}, m.group(1).rstrip(".")
+    return None
+
+
 # ISO codes whose ISO names the chart spells differently and its alias table does not cover.
 CHART_NAMES = {
     "CD": "Congo (Democratic Republic of the)",

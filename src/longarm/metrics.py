@@ -74,10 +74,21 @@ def max_tops(rates: dict[str, float]) -> float | None:
 
 
 def performance_density(tpp: float | None, die_area_mm2: float | None) -> float | None:
-    """TPP divided by applicable die area (mm²), or None when either is unknown."""
+    """TPP divided by applicable die area (mm²), or None when either is unknown.
+
+    The inputs are checked (`model.dividing_area`) so that this is a number; should a quotient still
+    overflow, it is refused rather than carried on as an infinite density.
+    """
     if tpp is None or die_area_mm2 is None:
         return None
-    return tpp / die_area_mm2
+    density = tpp / die_area_mm2
+    if not math.isfinite(density):
+        from longarm.errors import InputError, Problem
+
+        raise InputError(
+            Problem("item.die_area_mm2", f"TPP {tpp:g} / die area {die_area_mm2:g} is not a finite number")
+        )
+    return density
 
 
 def performance_density_range(

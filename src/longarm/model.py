@@ -12,9 +12,10 @@ import builtins
 import datetime as dt
 import math
 import re
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 CONTRACT_VERSION = "2"
 EARLIEST_DATE = dt.date(2000, 1, 1)
@@ -101,6 +102,33 @@ def finite_positive(value: float | None) -> float | None:
     return value
 
 
+def _known_tpp(info: ValidationInfo) -> float | None:
+    """The TPP an item's die area divides: the one given, else its catalogue chip's (if the id is known)."""
+    tpp = info.data.get("tpp")
+    if tpp is None and info.data.get("catalog_id"):
+        from longarm import catalog
+
+        chip = catalog.chips().get(info.data["catalog_id"])
+        tpp = chip.tpp if chip is not None else None
+    return tpp
+
+
+def dividing_area(value: float | None, info: ValidationInfo) -> float | None:
+    """A die area whose performance density (TPP / area) is a number: a subnormal area under a real
+    TPP would make it infinite, and an infinite density is neither JSON nor a fact."""
+    tpp = _known_tpp(info)
+    if value is not None and tpp is not None and not math.isfinite(tpp / value):
+        raise ValueError(f"too small for a TPP of {tpp:g}: the performance density (TPP / area) is not a finite number")
+    return value
+
+
+def units_tpp(units: list[Unit]) -> float:
+    """TPP over processing units (0 when only sparse rates are given), to check it is finite."""
+    from longarm.metrics import tpp_from_units
+
+    return tpp_from_units(units) or 0.0
+
+
 class Unit(Strict):
     """One processing unit's dense peak rate at one bit length.
 
@@ -135,6 +163,7 @@ class Contained(Strict):
     datacenter: bool | None = None
 
     _positive = field_validator("tpp", "die_area_mm2")(finite_positive)
+    _area = field_validator("die_area_mm2")(dividing_area)
 
 
 def real_name(value: str) -> str:
@@ -158,17 +187,26 @@ class Designer(PartyRef):
     approved_or_authorized: bool | None = None
 
 
+ECCN_FORM = re.compile(r"(EAR99|[0-9][A-E][0-9]{3}(\.[A-Z0-9]+)*)", re.ASCII)
+
+
 def eccn_list(value: list[str] | None) -> list[str] | None:
-    """A list of ECCNs (or EAR99), upper-cased; None (unknown) stays None, [] means "none"."""
+    """A list of ECCNs (or EAR99), upper-cased, each once; None (unknown) stays None, [] means "none".
+
+    Each entry must be an ECCN as written in the CCL, whole ("3A001", "3A001.a.2"): the rules read the
+    Category from its first character, so a full-width or other non-ASCII digit ("３A001", "٣A001")
+    must not pass as an ECCN of no Category. Full-width forms are folded (NFKC) to ASCII first.
+    """
     if value is None:
         return None
-    out = []
-    for v in value:
-        v = v.strip().upper()
-        if v != "EAR99" and (len(v) < 5 or not v[0].isdigit() or v[1] not in "ABCDE" or not v[2:5].isdigit()):
-            raise ValueError(f"{v!r} is not an ECCN")
+    out: list[str] = []
+    for i, raw in enumerate(value):
+        v = unicodedata.normalize("NFKC", raw).strip().upper()
+        if not ECCN_FORM.fullmatch(v):
+            shown = repr(v) if len(v) <= 40 else repr(v[:40]) + "..."
+            raise ValueError(f"{shown} is not an ECCN (entry {i}; e.g. 3A001, 3A001.a.2 or EAR99)")
         out.append(v)
-    return out
+    return list(dict.fromkeys(out))
 
 
 class ForeignDirectProduct(Strict):
@@ -198,7 +236,7 @@ class Item(Strict):
     units: list[Unit] | None = None
     contains: list[Contained] | None = None
     origin_country: str | None = None
-    us_controlled_content_pct: float | None = Field(None, ge=0, le=100)
+    us_controlled_content_pct: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
     us_origin_ics: list[str] | None = None
     producer: PartyRef | None = None
     designer: Designer | None = None
@@ -219,6 +257,22 @@ class Item(Strict):
     )(finite_positive)
     _cc = field_validator("origin_country")(country_code)
     _ics = field_validator("us_origin_ics")(eccn_list)
+    _area = field_validator("die_area_mm2")(dividing_area)
+
+    @field_validator("units")
+    @classmethod
+    def _finite_tpp(cls, value: list[Unit] | None, info: ValidationInfo) -> list[Unit] | None:
+        if value is None or info.data.get("tpp") is not None:
+            return value  # a given TPP wins over the units'
+        tpp = units_tpp(value)
+        if not math.isfinite(tpp):
+            raise ValueError("the TPP they give (count × rate × bit length, summed) is not a finite number")
+        area = info.data.get("die_area_mm2")
+        if area is not None and tpp and not math.isfinite(tpp / area):
+            raise ValueError(
+                f"their TPP {tpp:g} over die_area_mm2 {area:g}: the performance density is not a finite number"
+            )
+        return value
 
 
 class Party(Strict):

@@ -7,6 +7,7 @@ ECCN that position has. A density known only as a range is drawn as a bar, never
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -27,12 +28,7 @@ def plot(path: Path, on: dt.date, claim_ids: list[str] | tuple[str, ...] = ()) -
     problems: list[Problem] = []
     if path.suffix.lower() not in (".png", ".svg"):
         problems.append(Problem("--plot", "must end in .png or .svg"))
-    folder = path.parent
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist (create it first)"
-        problems.append(Problem("--plot", f"folder {str(folder)!r} {what}"))
-    elif not os.access(folder, os.W_OK | os.X_OK):
-        problems.append(Problem("--plot", f"folder {str(folder)!r} is not writable"))
+    problems += _target_problems(path)
     marked = []
     for claim_id in dict.fromkeys(claim_ids):  # every bad id is reported, before anything is drawn
         try:
@@ -154,6 +150,23 @@ def plot(path: Path, on: dt.date, claim_ids: list[str] | tuple[str, ...] = ()) -
     return path
 
 
+def _target_problems(path: Path) -> list[Problem]:
+    """Why `--plot path` cannot be written, checked before anything is drawn: its folder must be a
+    writable folder, and an existing target a regular file (a folder, pipe or device is never replaced)."""
+    folder = path.parent
+    try:
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist (create it first)"
+            return [Problem("--plot", f"folder {str(folder)!r} {what}")]
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return [Problem("--plot", f"folder {str(folder)!r} is not writable")]
+        if path.exists() and not path.is_file():
+            return [Problem("--plot", f"{str(path)!r} exists and is not a regular file")]
+    except OSError as e:  # a name too long for the file system, a loop of links, ...
+        return [Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")]
+    return []
+
+
 CLAIM_COLORS = ("#6a3d9a", "#1b7837", "#b35806", "#01665e")
 
 
@@ -207,12 +220,14 @@ def save(fig: Any, path: Path, **savefig: Any) -> None:
     existing file is never left half-written; an unwritable path is the caller's error."""
     import matplotlib.pyplot as plt
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")
+    # a short temporary name: a target name near the file-system limit must not fail on the temporary one
+    tmp = path.with_name(f".longarm-{os.getpid()}.tmp{path.suffix}")
     try:
         fig.savefig(tmp, **savefig)
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise InputError(Problem("--plot", f"cannot write {str(path)!r}: {e.strerror or e}")) from None
     finally:
         plt.close(fig)

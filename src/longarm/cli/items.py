@@ -151,6 +151,9 @@ def chips(
     on = as_of_option(as_of)
     if claim and plot is None:
         raise InputError(Problem("--claim", "only with --plot FILE"))
+    if plot is not None and (compare or ids):
+        # one output per run: the chart would silently drop the comparison
+        raise InputError(Problem("--compare" if compare else "IDS", "not with --plot (draw the chart or compare)"))
     if plot is not None:
         from longarm.plot import plot as draw
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from longarm import catalog, destinations, listing_dates, params
+from longarm.rules import paragraphs
 from longarm.rules.classification import z_both_levels
 from longarm.rules.logic import Tri, all_of, any_of, show
 from longarm.rules.registry import rule
@@ -786,50 +787,112 @@ def russia_belarus(case: Case) -> Requirement | None:
 
 
 _COLUMN = re.compile(r"\b([A-Z]{2}) Column (\d)")
+# ECCNs whose controls by date are encoded in params (742.6(a)(6) scopes), as are the .z paragraphs'.
+_DATED_ELSEWHERE = ("3A090", "4A090")
+
+
+def _history_encoded(eccn: str) -> bool:
+    base, path = paragraphs.split(eccn)
+    return base in _DATED_ELSEWHERE or path[:1] == ("z",)
 
 
 @rule("738 Country Chart", "15 CFR 738.4; 15 CFR 738 Supp. 1", area="license requirements")
 def country_chart(case: Case) -> list[Requirement]:
     """For each reason for control of the ECCN that names a Country Chart column, an X in that column
-    for the destination means a license is required (738.4(a)(2))."""
+    for the destination means a license is required (738.4(a)(2)); a control the entry states as
+    worldwide, or to Macau and Country Group D:5 under 742.4, requires one there in place of a column.
+    Which paragraphs a control covers is read from its lists and ranges (`paragraphs`).
+
+    The reasons for control and columns are those of the bundled eCFR. Before its date, for an entry whose
+    history is not encoded elsewhere (3A090, 4A090 and .z are), a "no" for a control other than AT is not
+    certain (an earlier text may have named the paragraph or another column): the chart step is undetermined
+    unless a column of the entry has an X for the destination anyway. A worldwide or Macau/D:5 control of
+    that text (742.4, not in the sources) is not applied to an earlier date as certain either."""
     base = case.eccn.upper()[:5]
     entry = destinations.ccl().get(base)
     if entry is None or not entry.get("countryChart"):
         return []
-    row, marks, pointer = destinations.chart_marks(case.destination)
-    out = []
-    for ctl in entry["countryChart"]:
-        m = _COLUMN.search(ctl["countryChart"])
-        if not m:
-            continue
-        column = f"{m.group(1)} {m.group(2)}"
-        control = ctl["control"]
-        applies: Tri = (
-            True
-            if "entire entry" in control
-            else (True if case.eccn.upper() in control.upper() else None if case.eccn.upper() == base else False)
+    snapshot = destinations.ccl_date()
+    undated = case.on < snapshot and not _history_encoded(case.eccn)
+    gaps = (
+        (
+            f"The Country Chart reasons for control of {base} applied are those of the eCFR of {snapshot}; "
+            f"the entry as in force on {case.on} is not in the sources.",
         )
+        if undated
+        else ()
+    )
+    history_q = (
+        f"The Country Chart reasons for control are those of the eCFR of {snapshot}; check the entry as in force "
+        f"on {case.on}: does a reason for control of {case.eccn} require a license to {case.destination}? (item.eccn)"
+    )
+    row, marks, pointer = destinations.chart_marks(case.destination)
+    out: list[Requirement] = []
+    doubtful: list[str] = []  # controls other than AT whose "no" an earlier text might not share
+    for ctl in entry["countryChart"]:
+        control, where = ctl["control"], ctl["countryChart"]
+        reason = control[:2]
+        applies, why = paragraphs.match(control, case.eccn)
+        m = _COLUMN.search(where)
+        scope = None if m else destinations.chart_scope(where)
+        if m is None and scope is None:
+            continue  # 742.6(a)(6)/(a)(13) scopes: their own dated steps; other wordings not encoded
         if applies is False:
+            if reason != "AT":
+                doubtful.append(f"{control}: {why}")
             continue
-        if row is None:
-            value: Tri = None
-            text = f"{control} ({column}): no Country Chart row for {case.destination}"
-        elif pointer:
-            continue  # embargoed rows: part 746, handled by `embargo`
+        question = None
+        if m is not None:
+            column = f"{m.group(1)} {m.group(2)}"
+            citation = f"15 CFR 738 Supp. 1 ({column})"
+            if row is None:
+                value: Tri = None
+                text = f"{control} ({column}): no Country Chart row for {case.destination}"
+                question = f"Which Country Chart row is {case.destination}'s? (to_country)"
+            elif pointer:
+                continue  # embargoed rows: part 746, handled by `embargo`
+            else:
+                marked = column in (marks or [])
+                value = marked if applies else (None if marked else False)
+                covered = "" if why == "entire entry" else f"{why}; "
+                text = f"{control} ({column}): {covered}{row} {'has an X' if marked else 'has no X'}"
+                if not marked and reason != "AT":
+                    doubtful.append(f"{control} ({column}): {row} has no X")
         else:
-            value = column in (marks or [])
-            if applies is None and value:
-                value = None
-            text = f"{control} ({column}): {row} {'has an X' if column in (marks or []) else 'has no X'}"
+            dests, cite = scope  # type: ignore[misc]
+            citation = f"15 CFR {cite}; 15 CFR 774 Supp. 1, ECCN {base}"
+            hit = destinations.in_scope(case.destination, dests, case.on)
+            value = all_of([applies, hit])
+            inside = "within" if hit else "outside" if hit is False else "not known to be within"
+            text = f"{control}: {why}; {where.rstrip('.')} ({case.destination} {inside} {destinations.describe(dests)})"
+            if hit is None:
+                question = destinations.membership_question(case.destination, case.on)
+            elif hit is False:
+                doubtful.append(f"{control}: {case.destination} {inside} {destinations.describe(dests)}")
+            elif value and undated:
+                value, question = None, history_q
+                text += f"; whether {cite} required it on {case.on} is not in the sources"
+        if value is None and question is None:
+            question = (
+                f"Which paragraph of {base} describes the item? (item.eccn)"
+                if "broader" in why
+                else f"Does '{control}' describe the item? (item.eccn)"
+            )
+        out.append(Requirement(Step(value, citation, text, question, gaps=gaps), reason, None, "chart"))
+    if undated and doubtful and not pointer and not any(r.step.value for r in out):  # embargoes: part 746
         out.append(
             Requirement(
                 Step(
-                    value,
-                    f"15 CFR 738 Supp. 1 ({column})",
-                    text,
-                    None if value is not None else f"Which paragraph of {base} describes the item? (item.eccn)",
+                    None,
+                    f"15 CFR 738 Supp. 1; 15 CFR 774 Supp. 1, ECCN {base} (eCFR {snapshot})",
+                    f"no license under these reasons for control of the eCFR of {snapshot}: "
+                    + "; ".join(doubtful)
+                    + f"; but that text is applied to {case.on}, and an earlier text of {base} may have named "
+                    "the paragraph or another column",
+                    history_q,
+                    gaps=gaps,
                 ),
-                m.group(1),
+                "/".join(sorted({d[:2] for d in doubtful})),
                 None,
                 "chart",
             )

@@ -95,6 +95,9 @@ def chart(rows: list[dict[str, Any]], on: dt.date) -> tuple[str, list[str]]:
     for r in rows:
         if r["tpp"] is None:
             continue
+        if r["performance_density"] is None and r["performance_density_range"] is not None:
+            out.append(_range_bar(r))
+            continue
         known = r["performance_density"] is not None
         y = _y(r["performance_density"] if known else UNKNOWN_Y)
         pd = f"{r['performance_density']:.2f}" if known else "unknown (die area not published)"
@@ -108,3 +111,27 @@ def chart(rows: list[dict[str, Any]], on: dt.date) -> tuple[str, list[str]]:
         out.append(f'<g class="chip"><title>{label}</title>{shape}</g>')
     out.append("</svg>")
     return "".join(out), caption
+
+
+def density_text(value: float | None, span: list[float | None] | None) -> str:
+    """A performance density for the page: the figure, its range where the die area is known only as a
+    range (">= lo" where the area has only an upper bound), or unknown."""
+    if value is not None:
+        return f"{value:.2f}"
+    if span is not None and span[0] is not None:
+        return f"≥ {span[0]:.2f}" if span[1] is None else f"{span[0]:.2f} to {span[1]:.2f}"
+    return "unknown"
+
+
+def _range_bar(r: dict[str, Any]) -> str:
+    """A chip whose die area is known only as a range: a bar over the densities it allows (to the top
+    of the frame where the range is open), never a point at a guessed density."""
+    lo, hi = r["performance_density_range"]
+    x, color = _x(r["tpp"]), COLORS.get(r["eccn"], "#000000")
+    pd = density_text(None, r["performance_density_range"])
+    label = escape(f"{r['id']}: TPP {r['tpp']:,.0f}, density {pd} (die area known only as a range), {r['eccn']}")
+    y0, y1 = _y(lo), _y(hi if hi is not None else Y_MAX)
+    return (
+        f'<g class="chip"><title>{label}</title><line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y1:.1f}" '
+        f'stroke="{color}" stroke-width="4" stroke-opacity="0.75"/></g>'
+    )

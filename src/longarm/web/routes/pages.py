@@ -371,7 +371,7 @@ async def batch_report(request: Request, job_id: str) -> Response:
 @router.get("/chips")
 async def chips_page(request: Request, as_of: str = "", a: str = "", b: str = "") -> Response:
     from longarm import chips
-    from longarm.web.charts import chart
+    from longarm.web.charts import chart, density_text
 
     user = _user(request)
     errors: list[Problem] = []
@@ -401,6 +401,7 @@ async def chips_page(request: Request, as_of: str = "", a: str = "", b: str = ""
         compared=compared,
         errors=errors,
         COMPARED=chips.COMPARED,
+        density=density_text,
     )
 
 
