@@ -2,6 +2,7 @@
 
     python bench/screen_quality.py --split heldout          # the figures to report
     python bench/screen_quality.py --split dev --json       # the split the matcher may be tuned on
+    python bench/screen_quality.py --split dev-b            # a fresh sample of dev pairs (also dev-c)
 
 For every pair it calls longarm.screening.service.match_names(name1, name2[, type=...]) and reports
 precision, recall and F1 of the matcher's own decision (overall and per class), the threshold on
@@ -220,9 +221,10 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout-b"],
+        choices=["dev", "dev-b", "dev-c", "heldout", "heldout-b"],
         default="heldout",
-        help="heldout-b: the fresh held-out sample, for one check of a frozen matcher (eval/METHOD.md)",
+        help="dev-b, dev-c: fresh samples of the dev pairs (tune freely); heldout-b: the fresh held-out sample, "
+        "for one check of a frozen matcher (eval/METHOD.md)",
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--no-screen", action="store_true", help="skip the screen-level check")

@@ -356,9 +356,14 @@ def test_chart_marks_a_claim(cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = marked.read_bytes()
     assert data.startswith(b"\x89PNG") and data != plain.read_bytes()
-    svg = tmp_path / "marked.svg"
+    svg, plain_svg = tmp_path / "marked.svg", tmp_path / "plain.svg"
     assert cli("chips", "--plot", str(svg), "--as-of", ON, "--claim", "ascend-920-90pct-h100-bf16").returncode == 0
-    assert svg.read_text().lstrip().startswith("<?xml")
+    assert cli("chips", "--plot", str(plain_svg), "--as-of", ON).returncode == 0
+    text = svg.read_text()
+    # the SVG carries each text it draws: the claim's numbered caption, with where the claim puts the chip
+    assert text.lstrip().startswith("<?xml")
+    assert "[1] ascend-920-90pct-h100-bf16: huawei-ascend-920 at 0.9 × nvidia-h100-sxm, read along TPP" in text
+    assert "ascend-920-90pct-h100-bf16" not in plain_svg.read_text()
 
 
 def test_chart_refuses_an_unknown_claim_id_and_writes_nothing(cli, tmp_path):

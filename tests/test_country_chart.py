@@ -212,3 +212,35 @@ def test_chart_wordings_in_place_of_a_column():
     assert destinations.chart_scope(d5.replace("742.4(a)(4)", "742.6(a)(6)")) is None
     assert destinations.chart_scope("NS Column 2.") is None
     assert destinations.ccl_date().isoformat() == "2026-07-23"
+
+
+@pytest.mark.parametrize(
+    "control,eccn,expected",
+    [
+        # 0A606 (eCFR 2026-07-23): "NS applies to entire entry, except 0A606.b and .y"
+        ("NS applies to entire entry, except 0A606.b and .y", "0A606.y.1", False),
+        ("NS applies to entire entry, except 0A606.b and .y", "0A606.b", False),
+        ("NS applies to entire entry, except 0A606.b and .y", "0A606.a", True),
+        ("NS applies to entire entry, except 0A606.b and .y", "0A606", None),  # may be .b or .y
+        # 0B501: the exception is stated in words
+        ("NS applies to entire entry except equipment for ECCN 0A501.y", "0B501.a", None),
+        # 0A509: an excepted paragraph with a condition in words; another paragraph is covered
+        (
+            "NS applies to entire entry except 0A509.a for items for ECCN 0A502 or ECCN 0A508, and 0A509.d",
+            "0A509.a",
+            None,
+        ),
+        (
+            "NS applies to entire entry except 0A509.a for items for ECCN 0A502 or ECCN 0A508, and 0A509.d",
+            "0A509.d",
+            None,
+        ),
+        (
+            "NS applies to entire entry except 0A509.a for items for ECCN 0A502 or ECCN 0A508, and 0A509.d",
+            "0A509.b",
+            True,
+        ),
+    ],
+)
+def test_entire_entry_except(control, eccn, expected):
+    assert paragraphs.covers(control, eccn) is expected

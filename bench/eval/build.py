@@ -5,6 +5,8 @@
     python bench/eval/build.py --out DIR   # write the splits somewhere else (the determinism test)
     python bench/eval/build.py --pairs-seed 20261130 --out-heldout bench/eval/heldout-b.csv
                                            # a fresh sample of held-out pairs (same entities, new pairs)
+    python bench/eval/build.py --pairs-seed 20261201 --out-dev bench/eval/dev-b.csv
+                                           # a fresh sample of dev pairs (dev-b.csv; 20261202: dev-c.csv)
 
 Inputs: the bundled list (src/longarm/data/ecfr/screening-list.json) and bench/eval/sources/
 (seeded samples of the Wikidata transliteration pairs, the rigour reference files, and small
@@ -35,6 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 SEED = 20261129
 PAIRS_SEED_B = 20261130  # heldout-b.csv: the same held-out entities, pairs drawn afresh (METHOD.md)
+DEV_PAIRS_SEEDS = {"dev-b": 20261201, "dev-c": 20261202}  # fresh samples of the dev entities (METHOD.md)
 DEV_SHARE = 40  # per cent of entities in dev.csv
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -1280,8 +1283,12 @@ class Builder:
     def _apart_from_dev(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
         """Under another pairs seed, drop pairs dev.csv holds, and pairs of a composed person
         whose name a composed person of dev.csv also bears: a composed person's key (AR<n>, RU<n>,
-        SW<n>) numbers a draw, so a new draw can repeat a dev name under a held-out key."""
-        dev = [r for r in Builder(SEED).build() if split_of(r["entity1"]) == "dev"]
+        SW<n>) numbers a draw, so a new draw can repeat a dev name under a held-out key. A held-out
+        sample drawn after the dev samples (any seed but PAIRS_SEED_B and theirs) keeps apart from
+        those too."""
+        dev = [r for r in built(SEED) if split_of(r["entity1"]) == "dev"]
+        if self.seed not in (PAIRS_SEED_B, *DEV_PAIRS_SEEDS.values()):
+            dev += [r for s in DEV_PAIRS_SEEDS.values() for r in built(s) if split_of(r["entity1"]) == "dev"]
         pairs = {(r["name1"], r["name2"]) for r in dev}
         composed = {r[k] for r in dev if COMPOSED.match(r["entity1"]) for k in ("name1", "name2")}
         out = []
@@ -1295,6 +1302,35 @@ class Builder:
             else:
                 out.append(r)
         return out
+
+    def dev_sample(self) -> list[dict[str, str]]:
+        """The dev pairs of this pairs seed, apart from the held-out samples: pairs heldout.csv or
+        heldout-b.csv holds are dropped, and pairs of a composed person bearing a name that a
+        composed person of either bears (a draw can repeat a name under a dev key)."""
+        held = [r for s in (SEED, PAIRS_SEED_B) for r in built(s) if split_of(r["entity1"]) == "heldout"]
+        pairs = {(r["name1"], r["name2"]) for r in held}
+        composed = {r[k] for r in held if COMPOSED.match(r["entity1"]) for k in ("name1", "name2")}
+        out = []
+        for r in built(self.seed):
+            if split_of(r["entity1"]) != "dev":
+                continue
+            if (r["name1"], r["name2"]) in pairs:
+                self.dropped["pair also in a held-out sample"] += 1
+            elif COMPOSED.match(r["entity1"]) and (r["name1"] in composed or r["name2"] in composed):
+                self.dropped["composed name also in a held-out sample"] += 1
+            else:
+                out.append(r)
+        return out
+
+
+_BUILT: dict[int, list[dict[str, str]]] = {}
+
+
+def built(seed: int) -> list[dict[str, str]]:
+    """Builder(seed).build(), once per process (the samples keep apart from one another's pairs)."""
+    if seed not in _BUILT:
+        _BUILT[seed] = Builder(seed).build()
+    return _BUILT[seed]
 
 
 def _abbreviate(dot: str, m: re.Match[str]) -> str:
@@ -1370,9 +1406,10 @@ def entities(rows: list[dict[str, str]]) -> set[str]:
     return {r[k] for r in rows for k in ("entity1", "entity2")}
 
 
-def resample_table(fresh: list[dict[str, str]], heldout: list[dict[str, str]]) -> str:
-    """Pairs per class and label of a fresh held-out sample, and how many of them (same name1,
-    name2 and label) heldout.csv already holds: counts only, so the sample stays unseen."""
+def resample_table(fresh: list[dict[str, str]], heldout: list[dict[str, str]], old_name: str = "heldout.csv") -> str:
+    """Pairs per class and label of a fresh sample, and how many of them (same name1, name2 and
+    label) the first sample (heldout.csv, or dev.csv) already holds: counts only, so a held-out
+    sample stays unseen."""
     old = {(r["name1"], r["name2"], r["label"]) for r in heldout}
     tab: dict[tuple[str, str], int] = defaultdict(int)
     for r in fresh:
@@ -1380,7 +1417,7 @@ def resample_table(fresh: list[dict[str, str]], heldout: list[dict[str, str]]) -
             tab[(c, r["label"])] += 1
             tab[(c, "old")] += (r["name1"], r["name2"], r["label"]) in old
     lines = [
-        "| class | positive | negative | also in heldout.csv |",
+        f"| class | positive | negative | also in {old_name} |",
         "| --- | ---: | ---: | ---: |",
     ]
     for c in [*CLASSES, "all"]:
@@ -1398,15 +1435,30 @@ def main() -> None:
         "--pairs-seed",
         type=int,
         default=None,
-        help=f"seed for the pairs only (the entity split keeps {SEED}); needs --out-heldout",
+        help=f"seed for the pairs only (the entity split keeps {SEED}); needs --out-heldout or --out-dev",
     )
     p.add_argument("--out-heldout", type=Path, default=None, help="write only the held-out split, to this file")
+    p.add_argument("--out-dev", type=Path, default=None, help="write only the dev split, to this file")
     a = p.parse_args()
-    if a.pairs_seed is not None and a.out_heldout is None:
-        p.error("--pairs-seed needs --out-heldout: dev.csv and heldout.csv are only ever built with SEED")
+    if a.pairs_seed is not None and (a.out_heldout is None) == (a.out_dev is None):
+        p.error(
+            "--pairs-seed needs --out-heldout or --out-dev (one of them): "
+            "dev.csv and heldout.csv are only ever built with SEED"
+        )
+    if a.out_dev is not None and a.pairs_seed in (None, SEED, PAIRS_SEED_B):
+        p.error(f"--out-dev needs a --pairs-seed other than {SEED} (dev.csv) and {PAIRS_SEED_B} (heldout-b.csv)")
     if a.extract:
         extract(a.shared)
     b = Builder(SEED if a.pairs_seed is None else a.pairs_seed)
+    if a.out_dev is not None:
+        sample = b.dev_sample()
+        n = write_split(sample, "dev", a.out_dev)
+        print(f"{n} dev pairs (pairs seed {b.seed}) -> {a.out_dev}; list sha256 {b.L.digest[:16]}")
+        if a.stats:
+            print(resample_table(sample, read_split(HERE / "dev.csv"), "dev.csv"))
+            for k, v in sorted(b.dropped.items()):
+                print("dropped:", k, v)
+        return
     rows = b.build()
     if a.out_heldout is not None:
         n = write_split(rows, "heldout", a.out_heldout)

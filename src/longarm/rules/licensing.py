@@ -786,6 +786,7 @@ def russia_belarus(case: Case) -> Requirement | None:
     )
 
 
+_ENCODED_ELSEWHERE = re.compile(r"742\.6\(a\)\((6|13)\)|746\.[18]\b")
 _COLUMN = re.compile(r"\b([A-Z]{2}) Column (\d)")
 # ECCNs whose controls by date are encoded in params (742.6(a)(6) scopes), as are the .z paragraphs'.
 _DATED_ELSEWHERE = ("3A090", "4A090")
@@ -836,7 +837,28 @@ def country_chart(case: Case) -> list[Requirement]:
         m = _COLUMN.search(where)
         scope = None if m else destinations.chart_scope(where)
         if m is None and scope is None:
-            continue  # 742.6(a)(6)/(a)(13) scopes: their own dated steps; other wordings not encoded
+            if _ENCODED_ELSEWHERE.search(where) or applies is False:
+                continue  # 742.6(a)(6)/(a)(13), part 746 (UN, Russia/Belarus): their own steps
+            if "China, Russia, or Venezuela" in where and case.destination not in ("CN", "RU", "VE"):
+                continue  # 742.6(a)(7) names these three destinations only
+            # a control stated in words longarm does not read (EI 742.15, 742.6(a)(7), (a)(11), 742.13,
+            # per-country text, ...): never a silent "no license"
+            out.append(
+                Requirement(
+                    Step(
+                        None,
+                        f"15 CFR 738 Supp. 1; 15 CFR 774 Supp. 1, ECCN {base}",
+                        f"{control}: {why}; {where.rstrip('.')} (this control's license requirement is not evaluated)",
+                        f"Does '{control}' ('{where.rstrip('.')}') require a license for this item to "
+                        f"{case.destination}? (item.eccn)",
+                        gaps=gaps,
+                    ),
+                    reason,
+                    None,
+                    "chart",
+                )
+            )
+            continue
         if applies is False:
             if reason != "AT":
                 doubtful.append(f"{control}: {why}")

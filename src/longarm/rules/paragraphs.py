@@ -60,9 +60,22 @@ def split(eccn: str) -> tuple[str, Path]:
 
 @cache
 def read(control: str) -> Reading:
-    """The paragraphs a reason-for-control line names."""
-    if _ENTIRE.search(control):
-        return Reading(True, (), False)
+    """The paragraphs a reason-for-control line names; for "entire entry except ...", the paragraphs
+    excepted (`named`), with `qualified` when the exception is stated in words."""
+    entire = _ENTIRE.search(control)
+    if entire:
+        tail = control[entire.end() :]
+        exc = re.search(r"\bexcept\b", tail)
+        if exc is None:
+            return Reading(True, (), False)
+        named, rest = _list(tail[exc.end() :])
+        return Reading(True, named, bool(re.search(r"[A-Za-z]", rest)))
+    named, rest = _list(control)
+    return Reading(False, named, bool(re.search(r"[A-Za-z]", _LEAD.sub("", rest))))
+
+
+def _list(control: str) -> tuple[tuple[Named, ...], str]:
+    """The paragraphs named in a text, and the words left over."""
     named: list[Named] = []
     left: list[str] = []
     pos = 0
@@ -97,8 +110,7 @@ def read(control: str) -> Reading:
         if pending is not None:
             named.append(Named(eccn, pending))
     left.append(control[pos:])
-    rest = _LEAD.sub("", "".join(left))
-    return Reading(False, tuple(named), bool(re.search(r"[A-Za-z]", rest)))
+    return tuple(named), "".join(left)
 
 
 def _key(part: str) -> tuple[int, int | str]:
@@ -129,10 +141,25 @@ def match(control: str, eccn: str) -> tuple[Tri, str]:
     named one), False (it is not), None (the ECCN given is broader than the paragraphs named, the
     line names none of this entry's paragraphs, or it adds conditions in words)."""
     reading = read(control)
-    if reading.entire:
-        return True, "entire entry"
     base, path = split(eccn)
     mine = [n for n in reading.named if n.eccn == base]
+    if reading.entire:
+        if not reading.named and not reading.qualified:
+            return True, "entire entry"
+        rel = [_relation(path, n) for n in mine]
+        excepted = ", ".join(str(n) for n in mine)
+        if "inside" in rel:
+            if reading.qualified:
+                return None, f"{eccn} is within {excepted}, excepted with conditions in words"
+            return False, f"entire entry except {excepted}, which holds {eccn}"
+        if "broader" in rel:
+            return None, f"{eccn} is broader than the paragraphs excepted ({excepted})"
+        if reading.qualified and not mine:
+            return (
+                None,
+                "entire entry except items described in words: whether the exception holds the item is a question of fact",
+            )
+        return True, f"entire entry; {eccn} is not among the paragraphs excepted ({excepted})"
     if not mine:
         return None, f"names no paragraph of {base} by number: whether it describes the item is a question of fact"
     listed = ", ".join(str(n) for n in mine)

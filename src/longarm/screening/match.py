@@ -48,7 +48,7 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,7 @@ from rapidfuzz.distance import OSA
 
 from longarm.screening.korean import SURNAME_SPELLINGS
 from longarm.screening.lists import Entry, ScreeningList, bulk_load, current
-from longarm.screening.normalize import GENERIC, PLACES, REORDERED, STOP, Name, names, normalize
+from longarm.screening.normalize import GENERIC, PLACES, REORDERED, STOP, Name, names, normalize, roman_reading
 from longarm.screening.similarity import (
     OPPOSITES,
     SPELLING,
@@ -806,7 +806,30 @@ def numbers_differ(q: Name, c: Name) -> bool:
     the halving and only lowers it after), below any threshold, so the pair need not be scored.
     A query without a number may still be part of a numbered name ("CSSC" in "... (CSSC) 704th
     Research Institute"): `score` decides."""
-    return q.numbers != c.numbers and bool(q.numbers)
+    return q.numbers != c.numbers and bool(q.numbers) and read_romans(q, c) is None
+
+
+def read_romans(q: Name, c: Name) -> tuple[Name, Name] | None:
+    """The two names with a word that may be a Roman numeral read as the number the other name
+    writes in digits and it lacks ("XXXII County" / "32 County", "Tian Xi Wan" / "Tian 11 Wan",
+    "Ilya V" / "Ilya 5"), when that accounts for every number the names disagree on; else None."""
+    if q.numbers == c.numbers:
+        return None
+    q2, c2 = _as_numbers(q, c.numbers - q.numbers), _as_numbers(c, q.numbers - c.numbers)
+    return None if q2 is None or c2 is None else (q2, c2)
+
+
+def _as_numbers(n: Name, wanted: frozenset[str]) -> Name | None:
+    if not wanted:
+        return n
+    tokens = list(n.tokens)
+    found: set[str] = set()
+    for k, t in enumerate(tokens):
+        v = roman_reading(t)
+        if v in wanted and v not in found:
+            tokens[k] = v
+            found.add(v)
+    return replace(n, tokens=tuple(tokens), numbers=n.numbers | wanted) if found == wanted else None
 
 
 def score(
@@ -821,6 +844,9 @@ def score(
     explanation left empty with `explain` false: screening explains only what it keeps)."""
     if not q.tokens or not c.tokens:
         return Score(0.0, "a name made only of legal forms or stop words identifies nobody")
+    read = read_romans(q, c)
+    if read:
+        q, c = read
     qt = _merge_runs(q.tokens, set(c.tokens))
     ct = _merge_runs(c.tokens, set(qt))
     # across scripts: "abjad" (consonants written), "hangul" or "burmese" (syllables), "" otherwise

@@ -481,6 +481,22 @@ def _roman(tok: str) -> str | None:
     return str(total) if total else None
 
 
+_ROMAN_READING = re.compile(r"^(?=[xvi])x{0,3}(ix|iv|v?i{0,3})$")
+
+
+def roman_reading(tok: str) -> str | None:
+    """The number a word of Roman-numeral letters may stand for, up to 39, whatever `_roman` made of
+    it: "Xi" and "Li" (syllables), "V" (an initial), "XXXII" leading a name. Only read so where the
+    other name writes that number in digits (`match.read_romans`)."""
+    if not _ROMAN_READING.match(tok):
+        return None
+    total = 0
+    for k, ch in enumerate(tok):
+        v = _ROMAN_VALUES[ch]
+        total += -v if k + 1 < len(tok) and _ROMAN_VALUES[tok[k + 1]] > v else v
+    return str(total)
+
+
 _MIXED = re.compile(r"^(?:[a-z]{2,}\d+|\d+[a-z]{3,})$")
 _ALNUM = re.compile(r"[a-z]+|\d+")
 # English words kept as written (not folded to a synonym from the many-language table), so that
@@ -824,6 +840,10 @@ def _normalize(
             continue
         if tok in ("no", "nr", "number") and i + 1 < len(raw) and (raw[i + 1].isdigit() or raw[i + 1] in words):
             continue
+        if tok == "number" and raw[i + 1 : i + 2] in (["no"], ["nr"]):  # "Enterprise Number No. 1"
+            continue
+        if tok in ("no", "nr", "number") and type != "person" and i + 1 < len(raw) and roman_reading(raw[i + 1]):
+            continue  # "No. IV"
         num = _number(tok, i, raw, type, words, script)
         if num is not None:
             tok = num
@@ -1026,6 +1046,7 @@ def _strip_forms(raw: list[str], forms: dict[str, names_data.Form], stripped: li
     ("Co Ltd", "Sendirian Berhad", "GmbH") anywhere; misspelt long forms ("LIMTIED") at the end."""
     table = names_data.legal_forms()
     firsts = names_data.legal_form_firsts()
+    raw = _strip_misspelt_edge_form(raw, forms, stripped)
     out: list[str] = []
     i = 0
     n = len(raw)
@@ -1098,6 +1119,54 @@ def _strip_misspelt_long_form(out: list[str], forms: dict[str, names_data.Form],
                 stripped.append(f"legal form {text!r} (misspelt)")
                 return out[:-k]
     return out
+
+
+@lru_cache(maxsize=1)
+def _long_forms_by_ends() -> dict[str, list[tuple[str, str, names_data.Form]]]:
+    """Legal forms of several words and 12 letters or more, spaces left out, by their first three
+    letters and by their last three (one typo leaves one end or the other as written)."""
+    out: dict[str, list[tuple[str, str, names_data.Form]]] = {}
+    for alias, form in names_data.legal_forms().items():
+        if " " in alias and len(alias) >= 12:
+            joined = alias.replace(" ", "")
+            for key in ("<" + joined[:3], joined[-3:] + ">"):
+                out.setdefault(key, []).append((joined, alias, form))
+    return out
+
+
+def _strip_misspelt_edge_form(raw: list[str], forms: dict[str, names_data.Form], stripped: list[str]) -> list[str]:
+    """A long legal form misspelt at the start or the end of a name, spaces aside ("OIMITE D LIABILITY
+    COMPANY X", "X PRIVATELIMITDE", "Otkrtoe Akts onernoe Obshchestvo X"): at most one edit per ten
+    letters. A form written right is left to the exact pass (nor is anything taken beside it)."""
+    from rapidfuzz.distance import OSA
+
+    if len(raw) < 2:
+        return raw
+    table = _long_forms_by_ends()
+    for at_start in (True, False):
+        best: tuple[int, int, str, names_data.Form] | None = None
+        for k in range(1, min(_LONGEST_FORM, len(raw) - 1) + 1):
+            window = raw[:k] if at_start else raw[-k:]
+            text = "".join(window)
+            if len(text) < 11:
+                continue
+            for joined, _alias, form in {*table.get("<" + text[:3], ()), *table.get(text[-3:] + ">", ())}:
+                budget = len(joined) // 10
+                if abs(len(joined) - len(text)) > budget:
+                    continue
+                d = OSA.distance(text, joined, score_cutoff=budget)
+                if d == 0:
+                    return raw  # written right: the exact pass strips it
+                if d <= budget and (best is None or d < best[0]):
+                    best = (d, k, " ".join(window), form)
+        if best is not None:
+            _, k, text, form = best
+            forms[form.key] = form
+            stripped.append(f"legal form {text!r} (misspelt)")
+            raw = raw[k:] if at_start else raw[:-k]
+            if len(raw) < 2:
+                break
+    return raw
 
 
 def _fuzzy_form(tok: str) -> names_data.Form | None:

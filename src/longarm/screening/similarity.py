@@ -179,6 +179,8 @@ def token_sim(a: str, b: str) -> float:
         return 0.0
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
+        if a in "ivx" and is_roman(b) or b in "ivx" and is_roman(a):
+            return 0.0  # "Ilya V" / "Ilya VI": two numbers, not an initial and a word
         return INITIAL if a[0] == b[0] else 0.0
     if a in OPPOSITES and b in OPPOSITES:
         return 0.0  # "Far Eastern" is not "Far Western", "SMIC Northern" not "SMIC Southern"
@@ -234,6 +236,7 @@ _CLASSES = str.maketrans("pfvbcqzgdlx", "bbbbkksktrk")
 _VOWELS = re.compile(r"[aeiouyw']")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SOFT_G = re.compile(r"g(?=[eiy])")
+_HARD_G = re.compile(r"g(?![hn])")
 _SILENT_R = re.compile(r"(?<=[aeiou])r(?=[^aeiouy]|$)")
 
 
@@ -293,6 +296,11 @@ def _soft_g(t: str) -> list[str]:
     return [_SOFT_G.sub("j", t)]  # George, Gene, Giulio as Hebrew writes them
 
 
+def _egyptian_g(t: str) -> list[str]:
+    # a hard g for the Arabic jim, as Egypt says it (Gamal, Ragab, Naggar: جمال, رجب, نجار)
+    return [_HARD_G.sub("j", t)] if t.startswith("g") or "gg" in t else []
+
+
 def _j(t: str) -> list[str]:
     # j as y (Jan), zh (Jacques) or the Spanish h (José, Javier, Juan as Hebrew writes them)
     return [t.replace("j", "y"), t.replace("j", "zh"), t.replace("j", "h")] if "j" in t else []
@@ -320,7 +328,7 @@ def _silent_r(t: str) -> list[str]:
     return [_SILENT_R.sub("", t)]  # an r not sounded (Korean and Japanese drop it)
 
 
-_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r, _silent, _th, _silent_end)
+_REWRITES = (_ch, _soft_c, _soft_g, _j, _silent_r, _silent, _th, _silent_end, _egyptian_g)
 _MAX_READINGS = 24
 
 
