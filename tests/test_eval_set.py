@@ -116,3 +116,49 @@ def test_a_pairs_seed_never_rewrites_the_two_splits() -> None:
         [sys.executable, str(EVAL / "build.py"), "--pairs-seed", "7"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 2 and "--out-heldout" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def dev_samples(build):  # type: ignore[no-untyped-def]
+    return {name: build.read_split(EVAL / f"{name}.csv") for name in build.DEV_PAIRS_SEEDS}
+
+
+def test_dev_b_is_rebuilt_byte_for_byte(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "dev-b.csv"
+    build.write_split(build.Builder(build.DEV_PAIRS_SEEDS["dev-b"]).dev_sample(), "dev", out)
+    rebuilt = hashlib.sha256(out.read_bytes()).hexdigest()
+    committed = hashlib.sha256((EVAL / "dev-b.csv").read_bytes()).hexdigest()
+    assert rebuilt == committed, "dev-b.csv differs from a rebuild: see bench/eval/METHOD.md"
+
+
+def test_dev_samples_hold_only_dev_entities_and_no_heldout_pair(build, splits, dev_samples) -> None:  # type: ignore[no-untyped-def]
+    held = splits["heldout"]
+    held_pairs = {(r["name1"], r["name2"]) for r in held}
+    composed = {r[k] for r in held if build.COMPOSED.match(r["entity1"]) for k in ("name1", "name2")}
+    method = (EVAL / "METHOD.md").read_text("utf-8")
+    for name, rows in dev_samples.items():
+        assert len(rows) >= 3000 and list(rows[0]) == build.FIELDS
+        assert all(build.split_of(e) == "dev" for e in build.entities(rows)), name
+        assert not [r["id"] for r in rows if (r["name1"], r["name2"]) in held_pairs], name
+        assert not [
+            r["id"]
+            for r in rows
+            if build.COMPOSED.match(r["entity1"]) and (r["name1"] in composed or r["name2"] in composed)
+        ], name
+        seen = defaultdict(set)
+        for r in rows:
+            seen[r["class"]].add(r["label"])
+        assert all(seen[c] == {"0", "1"} for c in build.CLASSES), name
+        old = {(r["name1"], r["name2"], r["label"]) for r in splits["dev"]}
+        assert sum((r["name1"], r["name2"], r["label"]) in old for r in rows) < len(rows) / 3
+        assert build.resample_table(rows, splits["dev"], "dev.csv") in method, name
+
+
+def test_a_dev_sample_needs_a_new_pairs_seed() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EVAL / "build.py"), "--out-dev", "/nonexistent/x.csv"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "--pairs-seed" in done.stderr

@@ -257,3 +257,51 @@ def test_three_letter_initials_are_not_looked_up_as_listed_acronyms() -> None:
     # "RAM JSC" and "OOO OMG" are listed; a person's initials say nothing of them
     assert not any(m.matched_name in ("RAM JSC", "OOO OMG") for m in screen("ROLANDO AMANDO MADRID"))
     assert not any(m.matched_name == "OOO OMG" for m in screen("Octabio Merida Gonzalez"))
+
+
+@pytest.mark.parametrize(
+    "query,listed,type",
+    [
+        ("XXXII COUNTY SOVEREIGNTY MOVEMENT", "32 COUNTY SOVEREIGNTY MOVEMENT", "organization"),  # leading a name
+        ("QIAN 11 LONG TRADING CO LIMITED", "QIAN XI LONG TRADING CO LIMITED", "organization"),  # Xi, also a syllable
+        ("COMPANIA GANADERA V MANANTIALES", "COMPANIA GANADERA 5 MANANTIALES", "organization"),  # one letter inside
+        ("SHESTAKOV, Ilya 5", "SHESTAKOV, Ilya V", "person"),  # V, also an initial
+        ("CLOUD NINE NO. IV LEASING COMPANY LIMITED", "CLOUD NINE NO. 4 LEASING COMPANY LIMITED", "organization"),
+        ("MYANMAR MINING ENTERPRISE NUMBER No. 1", "MYANMAR MINING ENTERPRISE NUMBER 1", "organization"),
+    ],
+)
+def test_a_word_that_may_be_a_roman_numeral_reads_as_the_number_the_other_name_writes(
+    query: str, listed: str, type: str
+) -> None:
+    assert match(query, listed, type).match
+    assert any(m.matched_name == listed for m in screen(query, type=type))
+
+
+def test_a_roman_reading_never_joins_two_numbers() -> None:
+    assert not match("QIAN 12 LONG TRADING CO LIMITED", "QIAN XI LONG TRADING CO LIMITED", "organization").match
+    assert not match("XXXI COUNTY SOVEREIGNTY MOVEMENT", "32 COUNTY SOVEREIGNTY MOVEMENT", "organization").match
+    assert not match("SHESTAKOV, Ilya 6", "SHESTAKOV, Ilya V", "person").match
+    assert not match("SHESTAKOV, Ilya VI", "SHESTAKOV, Ilya V", "person").match  # two numbers, not an initial
+    assert not match("STAR II", "STAR III", "vessel").match
+    assert match("Xi Jinping", "Xi Jinping", "person").match  # a syllable stays a syllable
+
+
+@pytest.mark.parametrize(
+    "query,listed",
+    [
+        ("OIMITE D LIABILITY COMPANY EKROPROMSTROY", "LIMITED LIABILITY COMPANY EKROPROMSTROY"),  # first letter, a space
+        ("Otkrtoe Akts onernoe Obshchestvo Gazprom Promgaz", "Otkrytoe Aktsionernoe Obshchestvo Gazprom Promgaz"),
+        ("LAKE FOREST QPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA", "LAKE FOREST SPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA"),
+        ("ZEN SHIPPING & PORT INDIA PRIVATELIMITDE", "ZEN SHIPPING & PORT INDIA PRIVATE LIMITED"),
+    ],
+)
+def test_a_long_legal_form_misspelt_at_either_end(query: str, listed: str) -> None:
+    s = match(query, listed, "organization")
+    assert s.value == 1.0 and "(misspelt)" in s.explanation
+    assert not match("LIMITED LIABILITY COMPAHN RN SERVICE", "LIMITED LIABILITY COMPANY LAB SERVICE", "organization").match
+
+
+def test_a_hard_g_reads_the_arabic_jim() -> None:
+    assert match("جمال خالد القحطاني", "Gamal Khaled al-Qahtani", "person").match  # Egyptian g for ج
+    assert match("كريم عادل النجار", "Kareem Adel El Naggar", "person").match
+    assert not match("حسين النجار", "EL NAGGAR, Hasan", "person").match  # another given name

@@ -407,10 +407,7 @@ def rs_sme(case: Case) -> Requirement | None:
             gaps=tuple(entry.get("gaps", ())),
         ),
         "RS",
-        "as 15 CFR 744.23(d) where 744.23 applies; otherwise case-by-case if no license is required under part 744 "
-        "(15 CFR 742.6(b)(10)(i))"
-        if value
-        else None,
+        entry["policy"] if value else None,
     )
 
 

@@ -211,7 +211,7 @@ def run_job(store: Path, job_id: str) -> None:
         _set(store, job_id, rows_total=total, rows_done=0)
         last = [0.0]
 
-        def progress(stage: str, done: int, n: int) -> None:
+        def progress(_stage: str, done: int, n: int) -> None:
             """Rows decided so far, written at most every 0.3 s; never 100 % before the output is in place."""
             now = time.monotonic()
             if now - last[0] >= 0.3:
