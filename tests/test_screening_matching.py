@@ -289,7 +289,7 @@ def test_a_roman_reading_never_joins_two_numbers() -> None:
 @pytest.mark.parametrize(
     "query,listed",
     [
-        ("OIMITE D LIABILITY COMPANY EKROPROMSTROY", "LIMITED LIABILITY COMPANY EKROPROMSTROY"),  # first letter, a space
+        ("OIMITE D LIABILITY COMPANY EKROPROMSTROY", "LIMITED LIABILITY COMPANY EKROPROMSTROY"),  # a space inserted
         ("Otkrtoe Akts onernoe Obshchestvo Gazprom Promgaz", "Otkrytoe Aktsionernoe Obshchestvo Gazprom Promgaz"),
         ("LAKE FOREST QPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA", "LAKE FOREST SPOLKA Z OGRANICZONA ODPOWIEDZIALNOSCIA"),
         ("ZEN SHIPPING & PORT INDIA PRIVATELIMITDE", "ZEN SHIPPING & PORT INDIA PRIVATE LIMITED"),
@@ -298,7 +298,9 @@ def test_a_roman_reading_never_joins_two_numbers() -> None:
 def test_a_long_legal_form_misspelt_at_either_end(query: str, listed: str) -> None:
     s = match(query, listed, "organization")
     assert s.value == 1.0 and "(misspelt)" in s.explanation
-    assert not match("LIMITED LIABILITY COMPAHN RN SERVICE", "LIMITED LIABILITY COMPANY LAB SERVICE", "organization").match
+    assert not match(
+        "LIMITED LIABILITY COMPAHN RN SERVICE", "LIMITED LIABILITY COMPANY LAB SERVICE", "organization"
+    ).match
 
 
 def test_a_hard_g_reads_the_arabic_jim() -> None:

@@ -691,17 +691,20 @@ def adjust_for_country(matches: list[Match], country: str | None) -> list[Match]
     return out
 
 
-def _merge_runs(tokens: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+def _merge_runs(tokens: tuple[str, ...], other: set[str], written: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Join runs of up to four adjacent tokens whose concatenation is a token of the other name
-    ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu")."""
+    ("hua wei" -> "huawei", "peng xin xu" -> "pengxinxu"), also as written before a word was
+    translated or folded ("Technological Center" / "TECHNOLOGICALCENTER": a space dropped)."""
     if len(tokens) < 2 or not other:
         return tokens
+    spelt = written if len(written) == len(tokens) else ()
     out: list[str] = []
     i = 0
     while i < len(tokens):
         for j in range(min(len(tokens), i + 4), i + 1, -1):
-            if "".join(tokens[i:j]) in other:
-                out.append("".join(tokens[i:j]))
+            cat = "".join(tokens[i:j])
+            if cat in other or spelt and "".join(spelt[i:j]) in other:
+                out.append(cat if cat in other else "".join(spelt[i:j]))
                 i = j
                 break
         else:
@@ -847,8 +850,8 @@ def score(
     read = read_romans(q, c)
     if read:
         q, c = read
-    qt = _merge_runs(q.tokens, set(c.tokens))
-    ct = _merge_runs(c.tokens, set(qt))
+    qt = _merge_runs(q.tokens, set(c.tokens), q.written)
+    ct = _merge_runs(c.tokens, set(qt), c.written)
     # across scripts: "abjad" (consonants written), "hangul" or "burmese" (syllables), "" otherwise
     cross = "" if q.script == c.script else q.script if q.script in CROSS_SCRIPTS else c.script
     cross = cross if cross in CROSS_SCRIPTS else ""
@@ -1187,6 +1190,11 @@ _RU_LETTERS: dict[str, tuple[str, ...]] = {
     "engineering": ("k", "i"),
     "machine": ("m",),
     "building": ("",),
+    "trading": ("t",),  # Torgovaya: PTK = Proizvodstvenno-Torgovaya Kompaniya
+    "commercial": ("k",),
+    "opytnoe": ("o",),  # the Russian words as written where no English word stands for them
+    "opytno": ("o",),
+    "konstruktorskoe": ("k",),
 }
 
 

@@ -1122,16 +1122,19 @@ def _strip_misspelt_long_form(out: list[str], forms: dict[str, names_data.Form],
 
 
 @lru_cache(maxsize=1)
-def _long_forms_by_ends() -> dict[str, list[tuple[str, str, names_data.Form]]]:
+def _long_forms_by_ends() -> tuple[dict[str, list[tuple[str, names_data.Form]]], int]:
     """Legal forms of several words and 12 letters or more, spaces left out, by their first three
-    letters and by their last three (one typo leaves one end or the other as written)."""
-    out: dict[str, list[tuple[str, str, names_data.Form]]] = {}
+    letters and by their last three (one typo leaves one end or the other as written); and the
+    longest such form."""
+    out: dict[str, list[tuple[str, names_data.Form]]] = {}
+    longest = 0
     for alias, form in names_data.legal_forms().items():
         if " " in alias and len(alias) >= 12:
             joined = alias.replace(" ", "")
+            longest = max(longest, len(joined))
             for key in ("<" + joined[:3], joined[-3:] + ">"):
-                out.setdefault(key, []).append((joined, alias, form))
-    return out
+                out.setdefault(key, []).append((joined, form))
+    return out, longest
 
 
 def _strip_misspelt_edge_form(raw: list[str], forms: dict[str, names_data.Form], stripped: list[str]) -> list[str]:
@@ -1142,15 +1145,21 @@ def _strip_misspelt_edge_form(raw: list[str], forms: dict[str, names_data.Form],
 
     if len(raw) < 2:
         return raw
-    table = _long_forms_by_ends()
+    table, longest = _long_forms_by_ends()
     for at_start in (True, False):
-        best: tuple[int, int, str, names_data.Form] | None = None
+        best: tuple[int, int, names_data.Form] | None = None
+        text = ""
+        fixed: list[tuple[str, names_data.Form]] | None = None
         for k in range(1, min(_LONGEST_FORM, len(raw) - 1) + 1):
-            window = raw[:k] if at_start else raw[-k:]
-            text = "".join(window)
+            text = text + raw[k - 1] if at_start else raw[-k] + text
+            if len(text) > longest + 6:
+                break
             if len(text) < 11:
                 continue
-            for joined, _alias, form in {*table.get("<" + text[:3], ()), *table.get(text[-3:] + ">", ())}:
+            if fixed is None:  # the end that stays put as the window grows
+                fixed = table.get("<" + text[:3] if at_start else text[-3:] + ">", [])
+            moving = table.get(text[-3:] + ">" if at_start else "<" + text[:3], [])
+            for joined, form in (*fixed, *moving):
                 budget = len(joined) // 10
                 if abs(len(joined) - len(text)) > budget:
                     continue
@@ -1158,11 +1167,11 @@ def _strip_misspelt_edge_form(raw: list[str], forms: dict[str, names_data.Form],
                 if d == 0:
                     return raw  # written right: the exact pass strips it
                 if d <= budget and (best is None or d < best[0]):
-                    best = (d, k, " ".join(window), form)
+                    best = (d, k, form)
         if best is not None:
-            _, k, text, form = best
+            _, k, form = best
             forms[form.key] = form
-            stripped.append(f"legal form {text!r} (misspelt)")
+            stripped.append(f"legal form {' '.join(raw[:k] if at_start else raw[-k:])!r} (misspelt)")
             raw = raw[k:] if at_start else raw[:-k]
             if len(raw) < 2:
                 break
