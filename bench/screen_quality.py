@@ -221,9 +221,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
         "--split",
-        choices=["dev", "dev-b", "dev-c", "heldout", "heldout-b"],
+        choices=["dev", "dev-b", "dev-c", "heldout", "heldout-b", "heldout-c"],
         default="heldout",
-        help="dev-b, dev-c: fresh samples of the dev pairs (tune freely); heldout-b: the fresh held-out sample, "
+        help="dev-b, dev-c: fresh samples of the dev pairs (tune freely); heldout-b, heldout-c: fresh held-out samples, "
         "for one check of a frozen matcher (eval/METHOD.md)",
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -20,16 +20,18 @@ name is then scored part by part, so every score can be read by a reviewer:
     acronym         a one-word query equal to the initials of the listed name, as written too
                     ("TAESA", "MKO"); Russian organisational initials against the words they stand
                     for ("NPP" = Research and Production Enterprise) count as aligned initials
-    order           words aligned out of order: -0.10 (-0.20 for a person; -0.50 for two given
+    order           words aligned out of order: -0.10 (-0.20 for a person; -0.65 for two given
                     names swapped, "Ali Hassan" / "Hassan Ali": in Arabic naming another person)
-    person parts    a first or last name on each side that the other lacks: -0.15
+    person parts    a first or last name on each side that the other lacks: -0.25 (across
+                    scripts, a word on each side sharing under 55 % of its consonants: -0.25)
+    endings         a word aligned with the same word of another gender or number ending: -0.35
     listed words    two words aligned as alike that are both in the list, never as spellings of each
                     other in one entry ("Radic"/"Tadic"): -0.15 per pair
-    opposites       "North X" vs "South X": -0.20
+    opposites       "North X" vs "South X": -0.35
     places          a different place on each side ("Beijing X" vs "Hangzhou X"): -0.15
     x 0.5           when the numbers in the names differ (Star II is not Star III), unless the query
                     has none and is part of the listed name ("CSSC" in "CSSC 704th Institute")
-    legal forms     different families -0.03; forms of two jurisdictions (GmbH vs Sdn Bhd) -0.50
+    legal forms     different families -0.03; forms of two jurisdictions (GmbH vs Sdn Bhd) -0.65
     country         applied afterwards (`adjust_for_country`): +0.03 inside, -0.05 outside
 
 A name made only of legal forms ("CORP", "LLC") has no words and matches nothing.
