@@ -498,3 +498,95 @@ def test_a_computers_datacenter_fact_not_given_is_derived_from_its_ics_and_says_
     assert how.startswith("item.datacenter not given")
     if ics:
         assert "derived from the ICs it contains" in how and ics[0][0] in how
+
+
+# ---- a computer's datacenter fact: classify and assess give the same item -----------------------
+
+DERIVED = "item.datacenter not given: derived from the ICs it contains ("
+COMPUTERS = {
+    # given, against its ICs' label: read as given, nothing derived
+    "given": (["--datacenter", "--contains", "nvidia-rtx-4090:4"], {"datacenter": True}, True, None),
+    # absent, and an IC inside is labelled for datacenters
+    "derivable": (["--contains", "nvidia-h100-sxm:8"], {}, True, "nvidia-h100-sxm: yes"),
+    # absent, one IC not labelled either way (the catalogue gives no datacenter fact for the B30A)
+    "unknown": (
+        ["--contains", "nvidia-rtx-4090d:2", "--contains", "nvidia-b30a"],
+        {},
+        None,
+        "nvidia-rtx-4090d: no, nvidia-b30a: unknown",
+    ),
+}
+
+
+def _computer_item(args: list[str], given: dict) -> dict:
+    contains = [a.partition(":") for a in args if a.startswith("nvidia-")]
+    return {
+        "type": "computer",
+        **given,
+        "contains": [{"catalog_id": c, "count": int(n) if n else 1} for c, _, n in contains],
+    }
+
+
+def _check_datacenter(item: dict, expected, derived_from: str | None) -> None:
+    assert item["datacenter"] is expected
+    derived = [r["text"] for r in item["reasons"] if r["text"].startswith(DERIVED)]
+    if derived_from is None:
+        assert derived == []
+    else:
+        assert len(derived) == 1 and derived[0].startswith(DERIVED + derived_from + ")")
+        assert derived[0].endswith("give item.datacenter to settle it)")
+
+
+@pytest.mark.parametrize("case", COMPUTERS)
+def test_classify_and_assess_agree_on_a_computers_datacenter_fact(case):
+    from longarm.assess import assess
+    from longarm.inputs import transaction
+
+    args, given, expected, derived_from = COMPUTERS[case]
+    item = _computer_item(args, given)
+    on = d("2025-06-01")
+    classified = classify(Item.model_validate(item), on).model_dump(mode="json")
+    tx = {"as_of": "2025-06-01", "from_country": "US", "to_country": "VN", "item": item}
+    assessed = assess(transaction(tx)).item.model_dump(mode="json")
+    assert classified == assessed
+    _check_datacenter(classified, expected, derived_from)
+
+
+@pytest.mark.parametrize("case", COMPUTERS)
+def test_classify_and_assess_cli_agree_on_a_computers_datacenter_fact(cli, case):
+    import json
+
+    args, given, expected, derived_from = COMPUTERS[case]
+    out = cli("classify", "--type", "computer", *args, "--as-of", "2025-06-01", "--json")
+    assert out.returncode == 0, out.stderr
+    classified = json.loads(out.stdout)
+    assert classified.pop("as_of") == "2025-06-01"
+    tx = {"as_of": "2025-06-01", "from_country": "US", "to_country": "VN", "item": _computer_item(args, given)}
+    out = cli("assess", "-", "--json", stdin=json.dumps(tx))
+    assert out.returncode == 0, out.stderr
+    assessed = json.loads(out.stdout)["item"]
+    assert classified == assessed
+    _check_datacenter(classified, expected, derived_from)
+    text = cli("classify", "--type", "computer", *args, "--as-of", "2025-06-01").stdout
+    assert (DERIVED + derived_from in text) if derived_from else (DERIVED not in text)
+
+
+def test_an_ics_unknown_datacenter_fact_inside_a_computer_is_asked_by_the_ics_field():
+    """Note 2 to 3A090 turns on the IC's own design or marketing: the IC's field is asked, not the computer's,
+    whether or not the computer's own fact is given."""
+    on = d("2025-06-01")
+    ic = Contained(tpp=3000, die_area_mm2=800)
+    for given in (None, True):
+        r = classify(Item(type="computer", datacenter=given, contains=[ic]), on)
+        assert r.eccn == "UNDETERMINED"
+        assert any(q.endswith("(item.contains[0].datacenter)") for q in r.questions)
+        assert not any(q.endswith("(item.datacenter)") for q in r.questions)
+    # at TPP 4800 or more Note 2 cannot exclude the IC: its datacenter fact is not asked
+    r = classify(Item(type="computer", contains=[Contained(tpp=4800, die_area_mm2=800)]), on)
+    assert r.eccn == "4A090.a" and not any("datacenter" in q for q in r.questions)
+
+
+def test_a_computer_without_its_ics_keeps_its_given_datacenter_fact():
+    r = classify(Item(type="computer", datacenter=False), d("2025-06-01"))
+    assert r.eccn == "UNDETERMINED" and r.datacenter is False
+    assert not any(x.text.startswith(DERIVED) for x in r.reasons)

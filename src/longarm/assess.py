@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from longarm import catalog, destinations, foreign_law, params
-from longarm.classify import QUESTIONS, classify
+from longarm import destinations, foreign_law, params
+from longarm.classify import classify
 from longarm.model import (
     Citation,
     Determination,
@@ -26,7 +26,7 @@ from longarm.model import (
     Transaction,
 )
 from longarm.rules import exceptions, jurisdiction, letters, licensing, parties, prohibitions
-from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED, computer_datacenter
+from longarm.rules.classification import UNCLASSIFIED, UNDETERMINED
 from longarm.rules.licensing import Requirement
 from longarm.rules.logic import Tri, any_of
 from longarm.trace import Case, Step
@@ -325,52 +325,9 @@ def _classified(item_json: str, on: dt.date, role: str | None) -> ItemResult:
     return classify(Item.model_validate_json(item_json), on, role)
 
 
-DATACENTER_Q = QUESTIONS["datacenter"]
-
-
-def _contained(item: Item) -> list[tuple[int, str, bool | None, float | None]]:
-    """Index, name, datacenter fact and TPP of each IC a computer contains (as given, else the catalogue's)."""
-    out = []
-    for i, c in enumerate(item.contains or []):
-        chip = None
-        if c.catalog_id:
-            try:
-                chip = catalog.get(c.catalog_id)
-            except Exception:  # an unknown id is reported by classification
-                chip = None
-        dc = c.datacenter if c.datacenter is not None else chip.datacenter if chip else None
-        tpp = c.tpp if c.tpp is not None else chip.tpp if chip else None
-        out.append((i, c.catalog_id or f"item.contains[{i}]", dc, tpp))
-    return out
-
-
-def _computer(tx_item: Item, item: ItemResult, on: dt.date) -> None:
-    """A 4A090 computer's datacenter fact: read as given, derived from its ICs only where absent (saying
-    so). Note 2 to 3A090 turns on each IC's own design or marketing: where that is what is unknown, the
-    question names the IC's field, not the computer's."""
-    if tx_item.type != "computer":
-        return
-    contained = _contained(tx_item)
-    item.datacenter, how = computer_datacenter(tx_item.datacenter, [(n, dc) for _, n, dc, _ in contained])
-    if tx_item.datacenter is None and contained:
-        item.reasons.append(Citation(citation="15 CFR 740.8(a); 15 CFR 742.6(b)(10) (datacenter items)", text=how))
-    version = params.in_force("classification", "eccn_3a090_ab", on)
-    note_tpp = (version or {}).get("params", {}).get("datacenter_note_tpp")
-    if DATACENTER_Q in item.questions:
-        at = item.questions.index(DATACENTER_Q)
-        item.questions[at : at + 1] = [
-            f"Is the IC item.contains[{i}]{'' if name.startswith('item.') else f' ({name})'} designed or marketed "
-            "for use in datacenters? Note 2 to 3A090 turns "
-            f"on the IC's own design or marketing, not the computer's. (item.contains[{i}].datacenter)"
-            for i, name, dc, tpp in contained
-            if dc is None and (tpp is None or note_tpp is None or tpp < note_tpp)
-        ] or ([] if tx_item.datacenter is not None else [DATACENTER_Q])
-
-
 def assess(tx: Transaction) -> Determination:
     """Decide `tx` under its posture; where the other posture decides differently, say so in `warnings`."""
     item = _classified(tx.item.model_dump_json(), tx.as_of, tx.exporter.role).model_copy(deep=True)
-    _computer(tx.item, item, tx.as_of)
     hits, screen_findings, screen_warnings = parties.screen_parties(tx)
     main, cases = _evaluate(tx, item, tx.posture, hits, screen_findings, screen_warnings)
     other_posture = "enforced" if tx.posture == "text" else "text"

@@ -1,7 +1,9 @@
 """Item -> ECCN on a date, with metrics, cited reasons and the questions that would settle it.
 
 The facts come from the item as given, completed from the bundled catalogue when a
-`catalog_id` is named (a given figure wins over the catalogue's, with a warning).
+`catalog_id` is named (a given figure wins over the catalogue's, with a warning). A computer's own
+datacenter fact is decided here too (as given, else derived from its ICs, saying so), so that classify,
+assess, the API and batch show the same item.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ QUESTIONS = {
     "authorized IC designer whose attestation of TPP and performance density the fabricator holds? "
     "(item.designer.approved_or_authorized)",
 }
+
+# Note 2 to 3A090 turns on each IC's own design or marketing: where that is what is unknown inside a
+# computer, this replaces QUESTIONS["datacenter"] once per IC it could decide.
+CONTAINED_DATACENTER_Q = (
+    "Is the IC item.contains[{i}]{name} designed or marketed for use in datacenters? Note 2 to 3A090 turns on "
+    "the IC's own design or marketing, not the computer's. (item.contains[{i}].datacenter)"
+)
 
 
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3})((\.[A-Z0-9]+)*)$")
@@ -146,8 +155,15 @@ def _contained_facts(c: Contained, i: int, warnings: list[str]) -> ICFacts:
 
 
 def _result(
-    item: Item, facts: ICFacts | None, res: ICResult, warnings: list[str], on: dt.date, questions: list[str]
+    item: Item,
+    facts: ICFacts | None,
+    res: ICResult,
+    warnings: list[str],
+    on: dt.date,
+    questions: list[str],
+    ask: dict[str, list[str]] | None = None,
 ) -> ItemResult:
+    """The item's result from its checks; `ask` replaces the question of a missing fact (by its key)."""
     candidates = sorted(res.candidates, key=lambda e: (e == UNCLASSIFIED, e))
     eccn = candidates[0] if len(candidates) == 1 else UNDETERMINED
     reasons = [Citation(citation=c.citation, text=f"{show(c.value)}: {c.text}") for c in res.checks]
@@ -165,7 +181,8 @@ def _result(
     if eccn == UNDETERMINED:
         for check in res.checks:
             if check.value is None:
-                questions.extend(QUESTIONS[m] for m in check.missing if QUESTIONS[m] not in questions)
+                for m in check.missing:
+                    questions.extend(q for q in (ask or {}).get(m, [QUESTIONS[m]]) if q not in questions)
     declared = item.eccn.strip().upper() if item.eccn else None
     if declared:
         eccn = _check_declared(declared, eccn, candidates, reasons, warnings)
@@ -258,21 +275,29 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
             out = _result(item, None, res, warnings, on, questions)
             out.eccn, out.candidates = UNDETERMINED, ["4A090.a", "4A090.b", "4A994.l", UNCLASSIFIED]
             out.questions = [QUESTIONS["contains"]]
+            out.datacenter = item.datacenter
             return out
         ic_results = []
+        contained: list[tuple[str, ICFacts]] = []
         for i, c in enumerate(item.contains):
             f = _contained_facts(c, i, warnings)
             r = cls.classify_ic(f, on)
             name = c.catalog_id or f"item.contains[{i}]"
             r.checks = [Check(ch.paragraph, ch.value, f"{name}: {ch.text}", ch.missing) for ch in r.checks]
             ic_results.append(r)
+            contained.append((name, f))
         comp = cls.classify_computer([r.candidates for r in ic_results], on)
         merged = ICResult(
             comp.candidates,
             [ch for r in ic_results for ch in r.checks] + comp.checks,
             [n for r in ic_results for n in r.notes] + comp.notes,
         )
-        return _result(item, None, merged, warnings, on, questions)
+        ask = {"datacenter": _contained_datacenter_questions(item, contained, on)}
+        out = _result(item, None, merged, warnings, on, questions, ask)
+        out.datacenter, how = cls.computer_datacenter(item.datacenter, [(n, f.datacenter) for n, f in contained])
+        if item.datacenter is None:
+            out.reasons.append(Citation(citation="15 CFR 740.8(a); 15 CFR 742.6(b)(10) (datacenter items)", text=how))
+        return out
     if item.type == "other" and chip is None and item.tpp is None and not item.units:
         res = ICResult(
             {UNCLASSIFIED},
@@ -292,6 +317,19 @@ def classify(item: Item, on: dt.date, exporter_role: str | None = None) -> ItemR
     if presumed:
         out.datacenter = True
     return out
+
+
+def _contained_datacenter_questions(item: Item, contained: list[tuple[str, ICFacts]], on: dt.date) -> list[str]:
+    """What to ask where an IC's datacenter fact is missing inside a computer: that IC's own field, for each IC
+    whose TPP leaves Note 2 to 3A090 open (the computer's own fact does not settle it); the computer's field
+    only where no IC can be named and the computer's fact is not given either."""
+    version = params.in_force(cls.FILE, "eccn_3a090_ab", on)
+    note_tpp = (version or {}).get("params", {}).get("datacenter_note_tpp")
+    return [
+        CONTAINED_DATACENTER_Q.format(i=i, name="" if name.startswith("item.") else f" ({name})")
+        for i, (name, f) in enumerate(contained)
+        if f.datacenter is None and (f.tpp is None or note_tpp is None or f.tpp < note_tpp)
+    ] or ([] if item.datacenter is not None else [QUESTIONS["datacenter"]])
 
 
 def _foundry(
