@@ -191,22 +191,29 @@ def chips(
         )
 
 
+def _span(v: float | list[Any] | None, fmt: str = "{:.2f}", scale: float = 1.0, suffix: str = "") -> str:
+    """A figure, or a range "lo-hi" ("≥lo" / "≤hi" where one end is open: null), or unknown."""
+    if v is None:
+        return "unknown"
+    if not isinstance(v, list):
+        return fmt.format(scale * v) + suffix
+    lo, hi = v
+    if hi is None:
+        return f"≥{fmt.format(scale * lo)}{suffix}"
+    if lo is None:
+        return f"≤{fmt.format(scale * hi)}{suffix}"
+    return f"{fmt.format(scale * lo)}-{fmt.format(scale * hi)}{suffix}"
+
+
 def _density(r: dict[str, Any]) -> str:
-    if r["performance_density"] is not None:
-        return f"{r['performance_density']:.2f}"
-    if r["performance_density_range"] is not None:
-        lo, hi = r["performance_density_range"]
-        return f"≥{lo:.2f}" if hi is None else f"{lo:.2f}-{hi:.2f}"  # hi null: no lower bound on the area
-    return "unknown"
+    pd = r["performance_density"]
+    return _span(pd if pd is not None else r["performance_density_range"])
 
 
 def _area(r: dict[str, Any]) -> str:
     if r["die_area_mm2"] is not None:
-        return f"{r['die_area_mm2']:,.1f}"
-    if r["die_area_mm2_range"] is not None:
-        lo, hi = r["die_area_mm2_range"]
-        return f"≤{hi:,.0f}" if lo is None else f"{lo:,.0f}-{hi:,.0f}"
-    return "unknown"
+        return _span(r["die_area_mm2"], "{:,.1f}")
+    return _span(r["die_area_mm2_range"], "{:,.0f}")
 
 
 def _compare_table(result: dict[str, Any]) -> str:
@@ -225,15 +232,8 @@ def _compare_table(result: dict[str, Any]) -> str:
         cells = []
         for r in rows:
             ratio = result["ratio_to_reference"][r["id"]]
-            span = ratio.get(key + "_range")
-            if ratio[key] is not None:
-                cells.append(f"{100 * ratio[key]:.0f} %")
-            elif span:
-                cells.append(
-                    f"≥{100 * span[0]:.0f} %" if span[1] is None else f"{100 * span[0]:.0f}-{100 * span[1]:.0f} %"
-                )
-            else:
-                cells.append("n/a")
+            value = ratio[key] if ratio[key] is not None else ratio.get(key + "_range")
+            cells.append("n/a" if value is None else _pct(value))
         lines.append(f"{'  ' + label:<24}" + "".join(f"{c:>{width}}" for c in cells))
     for r in rows:
         for c in r["caveats"]:
@@ -286,19 +286,11 @@ def claims(
 
 
 def _pct(v: float | list[Any] | None) -> str:
-    if v is None:
-        return "unknown"
-    if isinstance(v, list):
-        return f"≥{100 * v[0]:.0f} %" if v[1] is None else f"{100 * v[0]:.0f}-{100 * v[1]:.0f} %"
-    return f"{100 * v:.0f} %"
+    return _span(v, "{:.0f}", 100, " %")
 
 
 def _pd(v: float | list[Any] | None) -> str:
-    if v is None:
-        return "unknown"
-    if isinstance(v, list):
-        return f"≥{v[0]:.2f}" if v[1] is None else f"{v[0]:.2f}-{v[1]:.2f}"
-    return f"{v:.2f}"
+    return _span(v)
 
 
 def _claims_table(rows: list[dict[str, Any]], on: str, waiting: list[dict[str, Any]]) -> str:

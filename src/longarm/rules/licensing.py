@@ -383,8 +383,9 @@ def rs_sme(case: Case) -> Requirement | None:
     if value is None:
         question = (
             (
-                f"Did 15 CFR 742.6(a)(6)(i)(A) name {case.eccn} on {case.on}? The eCFR of 2026-07-23 names it; the "
-                "rule that added it is not in the sources (check the regulation)."
+                f"Did 15 CFR 742.6(a)(6)(i)(A) name {case.eccn} on {case.on}? The eCFR of "
+                f"{params.versions(FILE, 'rs_sme')[-1]['from']} names it; the rule that added it is not in the "
+                "sources (check the regulation)."
                 if item_t.endswith("(undated)")
                 else f"Which paragraph of {case.eccn} describes the item? (item.eccn)"
             )
